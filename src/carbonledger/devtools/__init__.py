@@ -1,0 +1,1 @@
+"""Developer tools: reference nodes and helpers used by tests and benchmarks."""
