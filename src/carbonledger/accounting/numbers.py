@@ -1,0 +1,80 @@
+"""Decimal arithmetic and the rounding policy, written down once.
+
+Rounding policy
+---------------
+* Every quantity is a :class:`decimal.Decimal`; binary floats are refused at the input
+  boundary (:func:`to_decimal`) because they cannot represent most decimal inputs exactly.
+* Calculations run in :data:`CONTEXT`: 34 significant digits (IEEE 754 decimal128) with
+  round-half-even. That is far beyond the precision of any measured input, so intermediate
+  rounding never changes a reported figure, and the same inputs give the same digits on
+  every machine (libmpdec is deterministic).
+* Nothing is rounded inside a calculation. Results keep full precision in the canonical
+  JSON form (the form that is hashed and anchored on chain).
+* Presentation only: tCO2e are shown with 2 decimals (:func:`present`), half-up, as in the
+  guidelines' reporting tables. Compliance obligations are whole tonnes
+  (:func:`whole_tonnes`), half-up.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
+ZERO = Decimal(0)
+ONE = Decimal(1)
+#: Molecular-weight ratios used by the guidelines' formulas.
+CO2_PER_C = Decimal(44) / Decimal(12)
+_CENTI = Decimal("0.01")
+
+
+class NotADecimalError(ValueError):
+    """A value that should be a decimal number is not one."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert user input to Decimal exactly; refuse floats, booleans and non-numbers.
+
+    Strings may use a thousands separator (``"12,000.5"``) and surrounding spaces.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise NotADecimalError(f"expected a number, got {value!r}")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text:
+            raise NotADecimalError("expected a number, got an empty string")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise NotADecimalError(f"expected a number, got {value!r}") from None
+    elif isinstance(value, float):
+        raise NotADecimalError(
+            f"got the binary float {value!r}; write numbers as JSON numbers parsed as "
+            "decimals, or as strings"
+        )
+    else:
+        raise NotADecimalError(f"expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise NotADecimalError(f"expected a finite number, got {value!r}")
+    return result
+
+
+def canonical(value: Decimal) -> str:
+    """The one string form of a Decimal used in canonical JSON: no exponent, no trailing zeros."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(CONTEXT), "f")
+    return text
+
+
+def present(value: Decimal) -> Decimal:
+    """tCO2e for display: 2 decimals, half-up."""
+    return value.quantize(_CENTI, rounding=ROUND_HALF_UP)
+
+
+def whole_tonnes(value: Decimal) -> int:
+    """Compliance obligations and allowances are whole tonnes, half-up."""
+    return int(value.quantize(ONE, rounding=ROUND_HALF_UP))

@@ -1,0 +1,348 @@
+"""The activity-data document (a submission) and its validation.
+
+JSON shape (``schema: carbonledger/activity-data@1``)::
+
+    {
+      "schema": "carbonledger/activity-data@1",
+      "enterprise": {"name": "...", "credit_code": "9132...", "region": "华东", "province": "江苏"},
+      "period": {"year": 2024},          # or {"start": "2024-01-01", "end": "2024-12-31"}
+      "methodology": "cn-2013-cement@1",
+      "options": {"grid_region": "华东"},  # methodology-specific, see its guide
+      "facilities": [
+        {"id": "kiln-1", "name": "1号窑",
+         "lines": [
+           {"id": "coal", "source": "fuel_combustion", "fuel": "bituminous_coal",
+            "quantity": {"value": "120000", "unit": "t"},
+            "parameters": {"ncv": {"value": "21.5", "unit": "GJ/t"}}}
+         ]}
+      ]
+    }
+
+A line names its emission ``source`` (what the methodology calls it), the material it is
+about when the source needs one (``fuel``, ``material``, ``technology``...), a ``quantity``
+and optional measured ``parameters`` that override the methodology's defaults. Numbers
+may be JSON numbers (parsed as decimals, never floats) or strings. Units are always explicit.
+
+Validation is structural here; each source type checks its own fields
+(:mod:`carbonledger.accounting.sources`). All problems are reported together with their
+JSON path, or with sheet/row/column for a workbook.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from carbonledger.accounting.errors import ROOT, Collector, InputError, Location
+from carbonledger.accounting.numbers import NotADecimalError, to_decimal
+
+SCHEMA = "carbonledger/activity-data@1"
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: Decimal
+    unit: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"value": self.value, "unit": self.unit}
+
+
+@dataclass(slots=True)
+class RawLine:
+    """A line as submitted, after structural checks; its source type parses the rest."""
+
+    id: str
+    source: str
+    facility_id: str
+    material: str | None
+    quantity: Quantity | None
+    parameters: dict[str, Quantity]
+    note: str
+    location: Location
+    #: where each part came from (for workbook cells), by part name
+    part_locations: dict[str, Location] = field(default_factory=dict)
+
+    def where(self, part: str) -> Location:
+        return self.part_locations.get(part) or self.location.child(part)
+
+    def as_dict(self, material_key: str | None) -> dict[str, object]:
+        out: dict[str, object] = {"id": self.id, "source": self.source}
+        if self.material is not None and material_key:
+            out[material_key] = self.material
+        if self.quantity is not None:
+            out["quantity"] = self.quantity.as_dict()
+        if self.parameters:
+            out["parameters"] = {k: v.as_dict() for k, v in sorted(self.parameters.items())}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(slots=True)
+class Facility:
+    id: str
+    name: str
+    lines: list[RawLine]
+
+
+@dataclass(slots=True)
+class Enterprise:
+    name: str
+    credit_code: str = ""
+    region: str = ""
+    province: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name}
+        for key in ("credit_code", "region", "province"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        return out
+
+
+@dataclass(slots=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def as_dict(self) -> dict[str, object]:
+        if self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31):
+            return {"year": self.start.year}
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+@dataclass(slots=True)
+class Submission:
+    enterprise: Enterprise
+    period: Period
+    methodology: str
+    options: dict[str, object]
+    facilities: list[Facility]
+
+    def lines(self) -> list[RawLine]:
+        return [line for facility in self.facilities for line in facility.lines]
+
+
+#: Keys a line may have besides its material key; the material key depends on the source.
+LINE_KEYS = frozenset({"id", "source", "quantity", "parameters", "note"})
+MATERIAL_KEYS = ("fuel", "material", "technology", "gas", "product")
+
+
+def parse_json_text(text: str | bytes) -> Any:
+    """Parse JSON with every number as a Decimal (never a binary float)."""
+    try:
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except json.JSONDecodeError as err:
+        raise InputError.at(
+            ROOT, f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
+        ) from None
+
+
+def _text(value: object, loc: Location, errors: Collector, what: str, required: bool) -> str:
+    if value is None:
+        if required:
+            errors.add(loc, f"{what} is required")
+        return ""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        errors.add(loc, f"{what} must be text, got {type(value).__name__}")
+        return ""
+    text = value.strip()
+    if required and not text:
+        errors.add(loc, f"{what} must not be empty")
+    return text
+
+
+def _identifier(value: object, loc: Location, errors: Collector, what: str) -> str:
+    text = _text(value, loc, errors, what, required=True)
+    if text and not set(text) <= _ID_CHARS:
+        errors.add(loc, f"{what} {text!r} may contain only letters, digits, '-', '_' and '.'")
+    return text
+
+
+def parse_quantity(
+    value: object, loc: Location, errors: Collector, *, default_unit: str | None = None
+) -> Quantity | None:
+    """``{"value": .., "unit": ..}``, or a bare number when ``default_unit`` allows it."""
+    if isinstance(value, Mapping):
+        unknown = set(value) - {"value", "unit"}
+        if unknown:
+            errors.add(loc, f"unexpected keys {sorted(unknown)}", "a quantity has value and unit")
+        unit = value.get("unit", default_unit)
+        raw = value.get("value")
+    else:
+        unit = default_unit
+        raw = value
+    if raw is None:
+        errors.add(loc.child("value") if isinstance(value, Mapping) else loc, "value is required")
+        return None
+    try:
+        number = to_decimal(raw)
+    except NotADecimalError as err:
+        errors.add(loc.child("value") if isinstance(value, Mapping) else loc, str(err))
+        return None
+    if unit is None or (isinstance(unit, str) and not unit.strip()):
+        errors.add(loc, "a unit is required", 'write {"value": ..., "unit": "t"}')
+        return None
+    if not isinstance(unit, str):
+        errors.add(loc.child("unit"), "unit must be text")
+        return None
+    return Quantity(number, unit.strip())
+
+
+def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | None:
+    if not isinstance(raw, Mapping):
+        errors.add(loc, "period is required", 'write {"year": 2024} or {"start": ..., "end": ...}')
+        return None
+    if "year" in raw:
+        try:
+            year = int(to_decimal(raw["year"]))
+        except (NotADecimalError, ValueError):
+            errors.add(loc.child("year"), "year must be a whole number such as 2024")
+            return None
+        if not 1990 <= year <= 2100:
+            errors.add(loc.child("year"), f"year {year} is outside 1990-2100")
+            return None
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    try:
+        start = date.fromisoformat(str(raw.get("start")))
+        end = date.fromisoformat(str(raw.get("end")))
+    except ValueError:
+        errors.add(loc, "start and end must be dates YYYY-MM-DD, or give year")
+        return None
+    if end < start:
+        errors.add(loc.child("end"), "end is before start")
+        return None
+    if start.year != end.year:
+        errors.add(loc, "a reporting period lies within one calendar year")
+        return None
+    return Period(start, end)
+
+
+def parse_line(raw: object, facility_id: str, loc: Location, errors: Collector) -> RawLine | None:
+    if not isinstance(raw, Mapping):
+        errors.add(loc, "each line must be an object")
+        return None
+    line_id = _identifier(raw.get("id"), loc.child("id"), errors, "line id")
+    source = _text(raw.get("source"), loc.child("source"), errors, "source", required=True)
+    materials = [k for k in MATERIAL_KEYS if k in raw]
+    unknown = set(raw) - LINE_KEYS - set(MATERIAL_KEYS)
+    if unknown:
+        errors.add(
+            loc,
+            f"unexpected keys {sorted(unknown)}",
+            f"a line has {', '.join(sorted(LINE_KEYS))} and one of {', '.join(MATERIAL_KEYS)}",
+        )
+    if len(materials) > 1:
+        errors.add(loc, f"a line names one material, got {materials}")
+    material = None
+    if materials:
+        key = materials[0]
+        material = _text(raw[key], loc.child(key), errors, key, required=True) or None
+    quantity = None
+    if "quantity" in raw:
+        quantity = parse_quantity(raw["quantity"], loc.child("quantity"), errors)
+    parameters: dict[str, Quantity] = {}
+    params = raw.get("parameters", {})
+    if not isinstance(params, Mapping):
+        errors.add(loc.child("parameters"), "parameters must be an object")
+    else:
+        for name, value in params.items():
+            q = parse_quantity(
+                value, loc.child("parameters").child(str(name)), errors, default_unit="fraction"
+            )
+            if q is not None:
+                parameters[str(name)] = q
+    note = _text(raw.get("note"), loc.child("note"), errors, "note", required=False)
+    return RawLine(line_id, source, facility_id, material, quantity, parameters, note, loc)
+
+
+def parse_submission_dict(raw: object) -> Submission:
+    """Check the document's structure and build a :class:`Submission`.
+
+    Source-specific fields are checked when the methodology parses each line
+    (:func:`carbonledger.accounting.engine.prepare`).
+    """
+    errors = Collector()
+    if not isinstance(raw, Mapping):
+        raise InputError.at(ROOT, "the submission must be a JSON object")
+    schema = raw.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        errors.add(ROOT.child("schema"), f"unknown schema {schema!r}", f"expected {SCHEMA}")
+    known = {"schema", "enterprise", "period", "methodology", "options", "facilities"}
+    unknown = set(raw) - known
+    if unknown:
+        errors.add(ROOT, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(known)}")
+    ent_raw = raw.get("enterprise")
+    loc = ROOT.child("enterprise")
+    enterprise = Enterprise(name="")
+    if not isinstance(ent_raw, Mapping):
+        errors.add(loc, "enterprise is required", 'write {"name": "..."}')
+    else:
+        enterprise = Enterprise(
+            name=_text(ent_raw.get("name"), loc.child("name"), errors, "name", required=True),
+            credit_code=_text(ent_raw.get("credit_code"), loc, errors, "credit_code", False),
+            region=_text(ent_raw.get("region"), loc, errors, "region", False),
+            province=_text(ent_raw.get("province"), loc, errors, "province", False),
+        )
+    period = _parse_period(raw.get("period"), ROOT.child("period"), errors)
+    methodology = _text(
+        raw.get("methodology"), ROOT.child("methodology"), errors, "methodology", required=True
+    )
+    options_raw = raw.get("options", {})
+    options: dict[str, object] = {}
+    if not isinstance(options_raw, Mapping):
+        errors.add(ROOT.child("options"), "options must be an object")
+    else:
+        options = {str(k): v for k, v in options_raw.items()}
+    facilities: list[Facility] = []
+    fac_raw = raw.get("facilities")
+    floc = ROOT.child("facilities")
+    if not isinstance(fac_raw, list) or not fac_raw:
+        errors.add(floc, "at least one facility with lines is required")
+    else:
+        seen_fac: set[str] = set()
+        for i, fraw in enumerate(fac_raw):
+            fl = floc.child(i)
+            if not isinstance(fraw, Mapping):
+                errors.add(fl, "each facility must be an object")
+                continue
+            fid = _identifier(fraw.get("id"), fl.child("id"), errors, "facility id")
+            if fid in seen_fac:
+                errors.add(fl.child("id"), f"duplicate facility id {fid!r}")
+            seen_fac.add(fid)
+            name = _text(fraw.get("name"), fl.child("name"), errors, "name", required=False)
+            lines_raw = fraw.get("lines")
+            lines: list[RawLine] = []
+            if not isinstance(lines_raw, list) or not lines_raw:
+                errors.add(fl.child("lines"), "a facility needs at least one line")
+            else:
+                seen_lines: set[str] = set()
+                for j, lraw in enumerate(lines_raw):
+                    line = parse_line(lraw, fid, fl.child("lines").child(j), errors)
+                    if line is None:
+                        continue
+                    if line.id in seen_lines:
+                        errors.add(line.location.child("id"), f"duplicate line id {line.id!r}")
+                    seen_lines.add(line.id)
+                    lines.append(line)
+            facilities.append(Facility(fid, name or fid, lines))
+    errors.raise_if_any()
+    assert period is not None
+    return Submission(enterprise, period, methodology, options, facilities)
+
+
+def read_submission_json(text: str | bytes) -> Submission:
+    return parse_submission_dict(parse_json_text(text))
