@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from carbonledger.accounting.errors import ROOT, Collector, InputError, Location, Problem
 from carbonledger.accounting.numbers import NotADecimalError, to_decimal
@@ -44,8 +44,7 @@ SCHEMA = "carbonledger/activity-data@1"
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: Decimal
     unit: str
 

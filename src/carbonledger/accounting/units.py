@@ -53,6 +53,8 @@ class Unit:
 
 
 _D = Decimal
+#: the one Decimal 1 returned for same-scale conversions, so convert() can test identity
+_ONE = Decimal(1)
 
 _SIMPLE: dict[str, tuple[str, Decimal]] = {
     # mass
@@ -182,13 +184,15 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
             f"({dst.dimension_name})"
         )
     if src.scale == dst.scale:
-        return _D(1)
+        return _ONE
     return CONTEXT.divide(src.scale, dst.scale)
 
 
 def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    if from_unit == to_unit:
+        return value
     factor = conversion_factor(from_unit, to_unit)
-    return value if factor == 1 else CONTEXT.multiply(value, factor)
+    return value if factor is _ONE else CONTEXT.multiply(value, factor)
 
 
 def same_dimension(a: str, b: str) -> bool:
