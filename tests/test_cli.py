@@ -125,3 +125,22 @@ def test_demo_computes_every_example() -> None:
     assert result.exit_code == 0, result.output
     assert "example submissions computed" in result.output
     assert "排放总量" in result.output
+
+
+def test_allocate_prints_units_and_totals() -> None:
+    path = Path(str(EXAMPLES / "allocation-coal-two-units.json"))
+    result = runner.invoke(app, ["allocate", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    # unit-1: 0.877 × 3,000,000 MWh × 0.99 + 0.126 × 500,000 GJ = 2,667,690 t
+    assert "2,667,690" in result.output
+    as_json = runner.invoke(app, ["allocate", str(path), "--json"])
+    doc = json.loads(as_json.stdout)
+    assert doc["digests"]["result"].startswith("sha256:")
+
+
+def test_allocate_invalid_request_exits_2(tmp_path: Path) -> None:
+    file = tmp_path / "bad.json"
+    file.write_text('{"method": "benchmark"}', encoding="utf-8")
+    result = runner.invoke(app, ["allocate", str(file)])
+    assert result.exit_code == 2
+    assert "$." in result.stderr

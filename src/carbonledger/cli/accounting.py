@@ -128,6 +128,32 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {fs.ref:<28} {len(fs.rows):>4} rows  {fs.title_en}{extends}")
 
     @app.command()
+    def allocate(
+        file: Annotated[Path, typer.Argument(help="Allocation request (.json).")],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the canonical JSON result instead of text.")
+        ] = False,
+        lang: LangOption = default_lang(),  # noqa: B008
+    ) -> None:
+        """Compute an allowance allocation for the units or enterprise in FILE."""
+        from carbonledger.accounting.allocation import allocate as run_allocation
+        from carbonledger.accounting.allocation import read_allocation_request
+        from carbonledger.accounting.errors import AccountingError, InputError
+
+        if not file.exists():
+            typer.secho(f"{file}: no such file", err=True)
+            raise typer.Exit(2)
+        try:
+            result = run_allocation(read_allocation_request(file))
+        except (InputError, AccountingError) as err:
+            fail_input(err)
+            return
+        if as_json:
+            sys.stdout.buffer.write(result.to_json() + b"\n")
+        else:
+            typer.echo(result.render_text(lang.value))
+
+    @app.command()
     def demo(lang: LangOption = default_lang()) -> None:  # noqa: B008
         """Compute the bundled example submissions and print their reports."""
         from importlib import resources
@@ -147,6 +173,19 @@ def register(app: typer.Typer) -> None:
             typer.echo(report.render_text(lang.value))
         typer.echo("=" * 100)
         typer.echo(f"{len(names)} example submissions computed.")
+        from carbonledger.accounting.allocation import allocate as run_allocation
+        from carbonledger.accounting.allocation import parse_allocation_request
+        from carbonledger.accounting.submission import parse_json_text
+
+        requests = sorted(p.name for p in examples.iterdir() if p.name.startswith("allocation"))
+        for name in requests:
+            raw = parse_json_text((examples / name).read_bytes())
+            result = run_allocation(parse_allocation_request(raw))
+            typer.echo("=" * 100)
+            typer.echo(name)
+            typer.echo(result.render_text(lang.value))
+        typer.echo("=" * 100)
+        typer.echo(f"{len(requests)} example allocation requests computed.")
 
 
 def _write_template(ref: str, xlsx: bool, output: Path | None, lang: Lang) -> None:
