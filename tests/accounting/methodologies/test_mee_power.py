@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from carbonledger.accounting.engine import calculate_dict
+from carbonledger.accounting.errors import InputError
 from carbonledger.accounting.model import ResultLine
 from carbonledger.accounting.report import Report
 
@@ -59,3 +60,24 @@ def test_unmeasured_coal_oxidation_rate_is_the_guideline_default_whatever_the_co
     coal = _line(report, "coal")
     assert _origins(coal)["OF"] == "cn-mee-power@1:coal.default_oxidation_rate"
     assert _close(report.total, "1996.50")
+
+
+def test_incomplete_element_analysis_reports_only_what_is_missing() -> None:
+    """C_ad without the two moistures cannot be converted to C_ar; the user is told exactly
+    that, not also asked for an NCV the element-carbon formula does not use."""
+    lines = [
+        {
+            "id": "coal",
+            "source": "fuel_combustion",
+            "fuel": "coal",
+            "quantity": _q("1000", "t"),
+            "parameters": {"carbon_content_ad": _q("58.4", "%")},
+        }
+    ]
+    with pytest.raises(InputError) as err:
+        calculate_dict(_doc(lines))
+    base = "$.facilities[0].lines[0].parameters"
+    assert [str(p.location) for p in err.value.problems] == [
+        f"{base}.moisture_ar",
+        f"{base}.moisture_ad",
+    ]

@@ -105,7 +105,10 @@ class MeeFuelCombustion(FuelCombustion):
         else:
             of = ctx.factor_term("OF", "coal.default_oxidation_rate", "fraction", line.location)
         car = self._carbon_as_received(line, material, ctx, errors)
-        if fc is None or of is None:
+        # An element analysis was given but is incomplete or invalid: its own errors say what
+        # to fix; falling through to the unmeasured-carbon path would add a misleading one.
+        analysed = {"carbon_content_ar", "carbon_content_ad"} & set(line.parameters)
+        if fc is None or of is None or (car is None and analysed):
             return []
         if car is not None:
             terms: tuple[Term, ...] = (fc, car, of, C_TO_CO2)
