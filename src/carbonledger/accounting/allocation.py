@@ -1656,7 +1656,15 @@ class _Benchmarks:
             self._warned.add(code + location)
             self.warnings.append(Warning(location, code, message))
 
-    def term(self, category: str, kind: Literal["power", "heat"], loc: Location) -> Term | None:
+    def term(
+        self,
+        category: str,
+        kind: Literal["power", "heat"],
+        loc: Location,
+        *,
+        required: bool = True,
+    ) -> Term | None:
+        """The benchmark as a Term; None (and, when ``required``, an error) if unknown."""
         symbol = "B_s" if kind == "power" else "B_h"
         user = self.user.get((category, kind))
         row = self.set.get(self.period.id, category, kind) if self.set else None
@@ -1681,6 +1689,8 @@ class _Benchmarks:
                 )
             return Term(symbol, user.value, user.unit, ref)
         if row is None:
+            if not required:
+                return None
             unverified = [
                 fs.ref
                 for fs in packaged_benchmark_sets().values()
@@ -1732,9 +1742,15 @@ def _benchmark_unit(
     unit: AllocationUnit, period: AllocationPeriod, bench: _Benchmarks, errors: Collector
 ) -> UnitAllocation | None:
     category = UNIT_CATEGORIES[unit.category]
-    b_s = bench.term(unit.category, "power", unit.location.child("category"))
-    b_h = bench.term(unit.category, "heat", unit.location.child("category"))
-    if b_s is None or b_h is None or unit.power_output is None:
+    base = unit.base_year
+    # A unit that supplies no heat needs no heat benchmark (B_h × 0 = 0 whatever B_h is),
+    # so a missing heat benchmark is an error only when heat was supplied.
+    heats = [unit.heat_supplied, base.heat_supplied if base else None]
+    needs_heat = any(q is not None and q.value > 0 for q in heats)
+    where = unit.location.child("category")
+    b_s = bench.term(unit.category, "power", where)
+    b_h = bench.term(unit.category, "heat", where, required=needs_heat)
+    if b_s is None or (needs_heat and b_h is None) or unit.power_output is None:
         return None
     q_symbol = "Q_s" if period.output_field == "power_supplied" else "Q_g"
     q_s = Term(
@@ -1746,21 +1762,26 @@ def _benchmark_unit(
         for n in period.corrections
     ]
     value = benchmark_allocation(
-        q_s.value, b_s.value, [f.value for f in factors], q_h.value, b_h.value
+        q_s.value,
+        b_s.value,
+        [f.value for f in factors],
+        q_h.value,
+        ZERO if b_h is None else b_h.value,
     )
     f_text = "".join(f" × {f.symbol}" for f in factors)
     allowances = whole_tonnes(value)
+    heat_text = "" if b_h is None else " + B_h × Q_h"
+    heat_terms = () if b_h is None else (b_h, q_h)
     final = AllocationLine(
         item="allocation",
-        formula=f"A = B_s × {q_symbol}{f_text} + B_h × Q_h",
-        terms=(b_s, q_s, *factors, b_h, q_h),
+        formula=f"A = B_s × {q_symbol}{f_text}{heat_text}",
+        terms=(b_s, q_s, *factors, *heat_terms),
         value=value,
         allowances=allowances,
     )
     lines = [final]
     pre: int | None = None
     up: int | None = None
-    base = unit.base_year
     if base is not None:
         share = base.share if base.share is not None else period.pre_allocation_share
         assert share is not None
@@ -1779,13 +1800,20 @@ def _benchmark_unit(
             for n in period.pre_allocation_corrections
         ]
         pre_value = pre_allocation(
-            bq_s.value, b_s.value, [f.value for f in bfactors], bq_h.value, b_h.value, share=share
+            bq_s.value,
+            b_s.value,
+            [f.value for f in bfactors],
+            bq_h.value,
+            ZERO if b_h is None else b_h.value,
+            share=share,
         )
         bf_text = "".join(f" × {f.symbol}" for f in bfactors)
+        base_heat_text = "" if b_h is None else f" + B_h × {bq_h.symbol}"
+        base_heat_terms = () if b_h is None else (b_h, bq_h)
         pre_line = AllocationLine(
             item="pre_allocation",
-            formula=f"A_pre = s × (B_s × {bq_s.symbol}{bf_text} + B_h × {bq_h.symbol})",
-            terms=(Term("s", share, "1", share_origin), b_s, bq_s, *bfactors, b_h, bq_h),
+            formula=f"A_pre = s × (B_s × {bq_s.symbol}{bf_text}{base_heat_text})",
+            terms=(Term("s", share, "1", share_origin), b_s, bq_s, *bfactors, *base_heat_terms),
             value=pre_value,
             allowances=whole_tonnes(pre_value),
         )
