@@ -292,10 +292,21 @@ def test_2021_refuses_unverified_benchmarks_unless_named_and_then_warns() -> Non
     assert "cn-ets-power-2021-2022-unverified@1" in info.value.problems[0].hint
     result = allocate_dict(coal_2021(benchmark_set="cn-ets-power-2021-2022-unverified@1"))
     assert result.total == 821800
-    assert [w.code for w in result.warnings] == ["benchmark-unverified"]
+    assert [w.code for w in result.warnings] == ["period-rules-unread", "benchmark-unverified"]
     statuses = {p["status"] for p in result.provenance}
     assert statuses == {"uncertain"}
     assert "UNVERIFIED" in result.render_text("en")
+
+
+def test_missing_benchmark_and_missing_factor_are_reported_at_once() -> None:
+    doc = coal_2021()
+    del doc["units"][0]["correction_factors"]["load"]
+    with pytest.raises(InputError) as info:
+        parse_allocation_request(doc)
+    assert {str(p.location) for p in info.value.problems} == {
+        "$.units[0].correction_factors.load",
+        "$.units[0].category",
+    }
 
 
 def test_user_supplied_benchmarks_carry_their_source_and_override_with_a_warning() -> None:
@@ -326,7 +337,7 @@ def test_user_supplied_benchmarks_carry_their_source_and_override_with_a_warning
     doc["benchmark_set"] = "cn-ets-power-2021-2022-unverified@1"
     result = allocate_dict(doc)
     assert result.total == 830000
-    assert {w.code for w in result.warnings} == {"benchmark-overridden"}
+    assert {w.code for w in result.warnings} == {"period-rules-unread", "benchmark-overridden"}
 
 
 def test_superseded_draft_set_can_be_named_and_is_flagged() -> None:
