@@ -72,6 +72,10 @@ HISTORICAL_INTENSITY = "historical-intensity"
 GRANDFATHERING = "grandfathering"
 METHODS = (BENCHMARK, HISTORICAL_INTENSITY, GRANDFATHERING)
 
+ROUNDING_ZH = (
+    "配额按整吨发放，每台机组的核定配额和预分配量各四舍五入一次；"
+    "核定调整量为两者取整后之差；合计为各机组之和"
+)
 ROUNDING = (
     "allowances in whole tonnes, half-up (numbers.whole_tonnes), once per unit figure; "
     "true-up = rounded final - rounded pre-allocation; totals are sums of unit figures"
@@ -404,7 +408,15 @@ class AllocationPeriod:
     #: where the settlement rules (cap, gas units) come from
     compliance_sources: tuple[str, ...]
     note: str
+    #: what about this period's rules was not read; shown as a warning on every result
+    caveat: str = ""
 
+
+_CAVEAT_2021_2022 = (
+    "the 2021-2022 plan was not read: its benchmarks and pre-allocation share must be "
+    "supplied, and the sources say 'correction factor(s)' without naming them, so the three "
+    "2019-2020 factors are asked for (enter 1 where the plan applies none)"
+)
 
 PERIODS: tuple[AllocationPeriod, ...] = (
     AllocationPeriod(
@@ -432,9 +444,8 @@ PERIODS: tuple[AllocationPeriod, ...] = (
         coal_cap_share=Decimal("0.2"),
         sources=("S17", "S18"),
         compliance_sources=("S18",),
-        note="benchmarks and pre-allocation rule not read; 20% cap kept (S18); the sources "
-        "say 'correction factor(s)' without naming them, so the 2019-2020 three are asked "
-        "for (enter 1 where the plan applies none)",
+        note="benchmarks and pre-allocation rule not read; 20% cap kept (S18)",
+        caveat=_CAVEAT_2021_2022,
     ),
     AllocationPeriod(
         id="2022",
@@ -448,6 +459,7 @@ PERIODS: tuple[AllocationPeriod, ...] = (
         sources=("S17", "S18"),
         compliance_sources=("S18",),
         note="as 2021",
+        caveat=_CAVEAT_2021_2022,
     ),
     AllocationPeriod(
         id="2023-2024",
@@ -460,8 +472,10 @@ PERIODS: tuple[AllocationPeriod, ...] = (
         coal_cap_share=None,
         sources=("S19",),
         compliance_sources=(),
-        note="generation-based; heat-supply correction removed (S19); benchmarks, "
-        "pre-allocation and compliance cap not read - benchmarks must be supplied",
+        note="generation-based; heat-supply correction removed (S19)",
+        caveat="the 2023-2024 plan was read only in summary (S19): benchmarks, the "
+        "pre-allocation share and the compliance cap were not read, and keeping the cooling "
+        "and load factors is our reading of 'heat-supply factor removed'",
     ),
 )
 
@@ -1381,6 +1395,25 @@ def parse_allocation_request(raw: object) -> AllocationRequest:
                 errors.add(uloc.child(i).child("id"), f"duplicate unit id {unit.id!r}")
             seen.add(unit.id)
             units.append(unit)
+    sets = packaged_benchmark_sets()
+    if period is not None and (
+        benchmark_set is None
+        or (benchmark_set in sets and period.id in sets[benchmark_set].periods)
+    ):
+        # Missing benchmarks are reported with the other problems, all at once.
+        probe = AllocationRequest(
+            enterprise,
+            year or period.years[0],
+            method,
+            tuple(units),
+            benchmark_set,
+            benchmarks,
+            period,
+        )
+        bench = _Benchmarks(probe, errors)
+        for unit in units:
+            if unit.category in UNIT_CATEGORIES:
+                _unit_benchmarks(unit, bench)
     errors.raise_if_any()
     assert year is not None
     return AllocationRequest(
@@ -1592,23 +1625,24 @@ class AllocationResult:
                 out.append(f"      {terms}")
             if u.settlement is not None:
                 s = u.settlement
-                cap = "-" if s.max_shortfall is None else _fmt(s.max_shortfall)
+                cap = "no cap" if s.max_shortfall is None else f"{_fmt(s.max_shortfall)} t"
                 out.append(
                     f"    [settlement] E = {_fmt(s.verified_emissions)} t; A = {s.allocation} t; "
-                    f"S_max = {cap} t; exempt = {_fmt(s.exempt)} t; O = {s.obligation} t"
+                    f"S_max = {cap}; exempt = {_fmt(s.exempt)} t; O = {s.obligation} t"
                     f" ({s.rule})"
                 )
         out.append("  ".join("-" * w for w in widths))
         out.append(fmt(totals))
         out.append("")
-        out.append(("取整: " if zh else "Rounding: ") + ROUNDING)
+        out.append("取整: " + ROUNDING_ZH if zh else "Rounding: " + ROUNDING)
         if self.provenance:
             out.append("")
             out.append("数据来源:" if zh else "Provenance:")
             for p in self.provenance:
                 sources = ", ".join(p["sources"]) or "-"
+                status = p["status"] + (" - UNVERIFIED" if p["status"] == "uncertain" else "")
                 out.append(
-                    f"  {p['ref']} = {_fmt(p['value'])} {p['unit']} [{p['status']}] "
+                    f"  {p['ref']} = {_fmt(p['value'])} {p['unit']} [{status}] "
                     f"{p['document']}; sources {sources}"
                 )
         if self.warnings:
@@ -1656,7 +1690,15 @@ class _Benchmarks:
             self._warned.add(code + location)
             self.warnings.append(Warning(location, code, message))
 
-    def term(self, category: str, kind: Literal["power", "heat"], loc: Location) -> Term | None:
+    def term(
+        self,
+        category: str,
+        kind: Literal["power", "heat"],
+        loc: Location,
+        *,
+        required: bool = True,
+    ) -> Term | None:
+        """The benchmark as a Term; None (and, when ``required``, an error) if unknown."""
         symbol = "B_s" if kind == "power" else "B_h"
         user = self.user.get((category, kind))
         row = self.set.get(self.period.id, category, kind) if self.set else None
@@ -1681,6 +1723,8 @@ class _Benchmarks:
                 )
             return Term(symbol, user.value, user.unit, ref)
         if row is None:
+            if not required:
+                return None
             unverified = [
                 fs.ref
                 for fs in packaged_benchmark_sets().values()
@@ -1732,10 +1776,11 @@ def _benchmark_unit(
     unit: AllocationUnit, period: AllocationPeriod, bench: _Benchmarks, errors: Collector
 ) -> UnitAllocation | None:
     category = UNIT_CATEGORIES[unit.category]
-    b_s = bench.term(unit.category, "power", unit.location.child("category"))
-    b_h = bench.term(unit.category, "heat", unit.location.child("category"))
-    if b_s is None or b_h is None or unit.power_output is None:
+    base = unit.base_year
+    found = _unit_benchmarks(unit, bench)
+    if found is None or unit.power_output is None:
         return None
+    b_s, b_h = found
     q_symbol = "Q_s" if period.output_field == "power_supplied" else "Q_g"
     q_s = Term(
         q_symbol, convert(unit.power_output.value, unit.power_output.unit, "MWh"), "MWh", "input"
@@ -1746,21 +1791,26 @@ def _benchmark_unit(
         for n in period.corrections
     ]
     value = benchmark_allocation(
-        q_s.value, b_s.value, [f.value for f in factors], q_h.value, b_h.value
+        q_s.value,
+        b_s.value,
+        [f.value for f in factors],
+        q_h.value,
+        ZERO if b_h is None else b_h.value,
     )
     f_text = "".join(f" × {f.symbol}" for f in factors)
     allowances = whole_tonnes(value)
+    heat_text = "" if b_h is None else " + B_h × Q_h"
+    heat_terms = () if b_h is None else (b_h, q_h)
     final = AllocationLine(
         item="allocation",
-        formula=f"A = B_s × {q_symbol}{f_text} + B_h × Q_h",
-        terms=(b_s, q_s, *factors, b_h, q_h),
+        formula=f"A = B_s × {q_symbol}{f_text}{heat_text}",
+        terms=(b_s, q_s, *factors, *heat_terms),
         value=value,
         allowances=allowances,
     )
     lines = [final]
     pre: int | None = None
     up: int | None = None
-    base = unit.base_year
     if base is not None:
         share = base.share if base.share is not None else period.pre_allocation_share
         assert share is not None
@@ -1779,13 +1829,20 @@ def _benchmark_unit(
             for n in period.pre_allocation_corrections
         ]
         pre_value = pre_allocation(
-            bq_s.value, b_s.value, [f.value for f in bfactors], bq_h.value, b_h.value, share=share
+            bq_s.value,
+            b_s.value,
+            [f.value for f in bfactors],
+            bq_h.value,
+            ZERO if b_h is None else b_h.value,
+            share=share,
         )
         bf_text = "".join(f" × {f.symbol}" for f in bfactors)
+        base_heat_text = "" if b_h is None else f" + B_h × {bq_h.symbol}"
+        base_heat_terms = () if b_h is None else (b_h, bq_h)
         pre_line = AllocationLine(
             item="pre_allocation",
-            formula=f"A_pre = s × (B_s × {bq_s.symbol}{bf_text} + B_h × {bq_h.symbol})",
-            terms=(Term("s", share, "1", share_origin), b_s, bq_s, *bfactors, b_h, bq_h),
+            formula=f"A_pre = s × (B_s × {bq_s.symbol}{bf_text}{base_heat_text})",
+            terms=(Term("s", share, "1", share_origin), b_s, bq_s, *bfactors, *base_heat_terms),
             value=pre_value,
             allowances=whole_tonnes(pre_value),
         )
@@ -1829,6 +1886,23 @@ def _benchmark_unit(
         true_up=up,
         settlement=settlement,
     )
+
+
+def _unit_benchmarks(unit: AllocationUnit, bench: _Benchmarks) -> tuple[Term, Term | None] | None:
+    """The unit's supply and heat benchmarks; None (with errors added) when one is missing.
+
+    A unit that supplies no heat needs no heat benchmark (B_h × 0 = 0 whatever B_h is), so a
+    missing heat benchmark is an error only when heat was supplied.
+    """
+    base = unit.base_year
+    heats = [unit.heat_supplied, base.heat_supplied if base else None]
+    needs_heat = any(q is not None and q.value > 0 for q in heats)
+    where = unit.location.child("category")
+    b_s = bench.term(unit.category, "power", where)
+    b_h = bench.term(unit.category, "heat", where, required=needs_heat)
+    if b_s is None or (needs_heat and b_h is None):
+        return None
+    return b_s, b_h
 
 
 def _heat_term(q: Quantity | None, symbol: str = "Q_h") -> Term:
@@ -1934,6 +2008,8 @@ def allocate(request: AllocationRequest) -> AllocationResult:
     if request.method == BENCHMARK:
         assert request.period is not None
         bench = _Benchmarks(request, errors)
+        if request.period.caveat:
+            warnings.append(Warning("$.year", "period-rules-unread", request.period.caveat))
         for unit in request.units:
             result = _benchmark_unit(unit, request.period, bench, errors)
             if result is not None:

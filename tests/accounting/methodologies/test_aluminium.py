@@ -139,8 +139,8 @@ def test_measured_anode_and_pfc_parameters_with_heat_and_exported_power() -> Non
     C2F6      100,000 t × 0.0025 kg/t × 10^-3 = 0.25 t × 9,200 = 2,300.00 tCO2e
     grid      1,350,000 MWh × 0.8843 = 1,193,805.00 tCO2
     exported  −10,000 MWh × 0.8843 = −8,843.00 tCO2
-    heat      20,000 GJ × 0.11 = 2,200.00 tCO2
-    total     145,307.25 + 16,250 + 2,300 + 1,193,805 − 8,843 + 2,200 = 1,351,019.25 tCO2e
+    heat      20,000 GJ × 0.11 = 2,200.00 tCO2; heat passed on −5,000 GJ × 0.11 = −550.00
+    total     145,307.25 + 16,250 + 2,300 + 1,193,805 − 8,843 + 2,200 − 550 = 1,350,469.25 tCO2e
     """
     lines = [
         {
@@ -162,6 +162,7 @@ def test_measured_anode_and_pfc_parameters_with_heat_and_exported_power() -> Non
         {"id": "grid", "source": "purchased_electricity", "quantity": _q("1350000", "MWh")},
         {"id": "out", "source": "exported_electricity", "quantity": _q("10000", "MWh")},
         {"id": "steam", "source": "purchased_heat", "quantity": _q("20000", "GJ")},
+        {"id": "steam-out", "source": "exported_heat", "quantity": _q("5000", "GJ")},
     ]
     report = calculate_dict(_doc(lines, region="华北"))
     anodes = _line(report, "anodes")
@@ -172,7 +173,8 @@ def test_measured_anode_and_pfc_parameters_with_heat_and_exported_power() -> Non
     assert _close(out.co2e, "-8843.00")
     assert out.category == "exported_electricity"
     assert _origins(_line(report, "steam"))["EF_heat"] == "cn-ndrc-2013@1:heat.ef"
-    assert _close(report.total, "1351019.25")
+    assert _close(_line(report, "steam-out").co2e, "-550.00")
+    assert _close(report.total, "1350469.25")
 
 
 def test_impossible_anode_composition_and_wrong_units_are_located() -> None:

@@ -176,9 +176,10 @@ def test_adipic_acid_default_warns_and_measured_nitric_factor_overrides() -> Non
     gas          8,000 × 10^4 Nm3 × 389.31 = 3,114,480 GJ; × 0.0153 = 47,651.544 tC; × 0.99
                  = 47,175.02856 tC; × 44/12 = 172,975.10
     CO2 sold     −30,000 t × 1 = −30,000.00
-    grid         300,000 MWh × 0.7035 = 211,050.00
+    grid         300,000 MWh × 0.7035 = 211,050.00; exported −20,000 MWh × 0.7035 = −14,070.00
+    steam        50,000 GJ × 0.11 = 5,500.00
     total        535,897 + 430,900 + 139,500 + 627,733.33 − 499,583.33 + 172,975.10 − 30,000
-                 + 211,050 = 1,588,472.10 tCO2e
+                 + 211,050 − 14,070 + 5,500 = 1,579,902.10 tCO2e
     """
     lines = [
         {
@@ -220,6 +221,8 @@ def test_adipic_acid_default_warns_and_measured_nitric_factor_overrides() -> Non
         },
         {"id": "co2-sold", "source": "co2_recovered", "quantity": _q("30000", "tCO2")},
         {"id": "grid", "source": "purchased_electricity", "quantity": _q("300000", "MWh")},
+        {"id": "power-out", "source": "exported_electricity", "quantity": _q("20000", "MWh")},
+        {"id": "steam", "source": "purchased_heat", "quantity": _q("50000", "GJ")},
     ]
     report = calculate_dict(_doc(lines, region="华东"))
 
@@ -238,7 +241,9 @@ def test_adipic_acid_default_warns_and_measured_nitric_factor_overrides() -> Non
     assert _close(_line(report, "eo").co2e, "-499583.33")
     assert _close(_line(report, "co2-sold").co2e, "-30000.00")
     assert _close(report.by_gas["N2O"]["emission"], "3568.70")
-    assert _close(report.total, "1588472.10")
+    assert _close(report.by_category["exported_electricity"], "-14070.00")
+    assert _close(report.by_category["purchased_heat"], "5500.00")
+    assert _close(report.total, "1579902.10")
 
 
 def test_missing_purity_unknown_technology_and_bad_rates_are_located() -> None:

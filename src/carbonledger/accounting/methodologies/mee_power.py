@@ -98,11 +98,17 @@ class MeeFuelCombustion(FuelCombustion):
                     errors.add(line.where("parameters").child(name), f"{name} applies to coal only")
             return super().calculate(line, material, ctx, errors)
         fc = self.quantity(line, errors, unit="t")
-        of = self.param(line, "oxidation_rate", material, ctx, errors, required=False)
-        if of is None:
+        # The guideline has one default oxidation rate for coal; the 2013 table's per-coal-type
+        # rates (0.90-0.96) must not reach it through the fuel.<coal>.oxidation_rate defaults.
+        if "oxidation_rate" in line.parameters:
+            of = self.param(line, "oxidation_rate", material, ctx, errors)
+        else:
             of = ctx.factor_term("OF", "coal.default_oxidation_rate", "fraction", line.location)
         car = self._carbon_as_received(line, material, ctx, errors)
-        if fc is None or of is None:
+        # An element analysis was given but is incomplete or invalid: its own errors say what
+        # to fix; falling through to the unmeasured-carbon path would add a misleading one.
+        analysed = {"carbon_content_ar", "carbon_content_ad"} & set(line.parameters)
+        if fc is None or of is None or (car is None and analysed):
             return []
         if car is not None:
             terms: tuple[Term, ...] = (fc, car, of, C_TO_CO2)
