@@ -52,7 +52,7 @@ def test_calc_json_is_canonical() -> None:
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     # full precision in the canonical form; only the text report rounds
-    assert doc["totals"]["co2e"] == "885178.2046326704761904761905"
+    assert doc["totals"]["co2e"] == "885178.2046326704761904761904761905"
     assert doc["digests"]["result"].startswith("sha256:")
 
 

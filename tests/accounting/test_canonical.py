@@ -73,3 +73,15 @@ def test_digests_are_the_same_in_another_process(cement: dict[str, Any], seed: s
         check=True,
     )
     assert out.stdout.strip() == here
+
+
+def test_policy_precision_holds_whatever_context_the_caller_set(cement: dict[str, Any]) -> None:
+    """Totals use 34 digits even when the caller's decimal context is coarser."""
+    from decimal import localcontext
+
+    reference = calculate_dict(cement)
+    with localcontext() as ctx:
+        ctx.prec = 6
+        coarse = calculate_dict(cement)
+        assert coarse.total == reference.total
+    assert str(reference.total) == "885178.2046326704761904761904761905"

@@ -9,6 +9,7 @@ from typing import Any
 from carbonledger.accounting.errors import ROOT, Collector, InputError, UnknownMethodologyError
 from carbonledger.accounting.methodology import Methodology, get_methodology, table_for
 from carbonledger.accounting.model import ResultLine
+from carbonledger.accounting.numbers import exact
 from carbonledger.accounting.report import Report
 from carbonledger.accounting.submission import (
     Submission,
@@ -31,6 +32,7 @@ def calculate(submission: Submission) -> Report:
     return calculate_with(methodology, submission, errors)
 
 
+@exact
 def calculate_with(
     methodology: Methodology, submission: Submission, errors: Collector | None = None
 ) -> Report:

@@ -4,7 +4,8 @@ Rounding policy
 ---------------
 * Every quantity is a :class:`decimal.Decimal`; binary floats are refused at the input
   boundary (:func:`to_decimal`) because they cannot represent most decimal inputs exactly.
-* Calculations run in :data:`CONTEXT`: 34 significant digits (IEEE 754 decimal128) with
+* Calculations run in :data:`CONTEXT` (entry points are wrapped with :func:`exact`):
+  34 significant digits (IEEE 754 decimal128) with
   round-half-even. That is far beyond the precision of any measured input, so intermediate
   rounding never changes a reported figure, and the same inputs give the same digits on
   every machine (libmpdec is deterministic).
@@ -17,13 +18,44 @@ Rounding policy
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+import functools
+from collections.abc import Callable
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
 ONE = Decimal(1)
-#: Molecular-weight ratios used by the guidelines' formulas.
-CO2_PER_C = Decimal(44) / Decimal(12)
+#: Molecular-weight ratio used by the guidelines' formulas, at the policy's precision.
+CO2_PER_C = CONTEXT.divide(Decimal(44), Decimal(12))
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exact(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` with :data:`CONTEXT` as the decimal context.
+
+    Decimal operators (``+``, ``-``, ``sum``) use the thread's current context, whose
+    default precision is 28 digits; every entry point of the engine that does arithmetic
+    is wrapped so the written policy holds whatever context the caller set.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 _CENTI = Decimal("0.01")
 
 

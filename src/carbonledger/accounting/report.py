@@ -12,7 +12,7 @@ from carbonledger.accounting import canonical
 from carbonledger.accounting.context import Warning
 from carbonledger.accounting.factors import FactorTable
 from carbonledger.accounting.model import CATEGORIES, MEMO_CATEGORIES, ResultLine
-from carbonledger.accounting.numbers import ZERO, present, whole_tonnes
+from carbonledger.accounting.numbers import ZERO, exact, present, whole_tonnes
 from carbonledger.accounting.numbers import canonical as canonical_decimal
 from carbonledger.accounting.submission import Submission
 
@@ -52,6 +52,7 @@ class Report:
 
     # -- totals ---------------------------------------------------------------------------
     @cached_property
+    @exact
     def total(self) -> Decimal:
         """Total emissions [tCO2e], full precision; memo items (biogenic CO2) excluded."""
         total = ZERO
@@ -73,16 +74,19 @@ class Report:
         return out
 
     @cached_property
+    @exact
     def by_category(self) -> dict[str, Decimal]:
         return self._sum_by("category")
 
     @cached_property
+    @exact
     def by_facility(self) -> dict[str, Decimal]:
         return self._sum_by(
             "facility", (ln for ln in self.lines if ln.category not in MEMO_CATEGORIES)
         )
 
     @cached_property
+    @exact
     def by_gas(self) -> dict[str, dict[str, Decimal]]:
         out: dict[str, dict[str, Decimal]] = {}
         for line in self.lines:

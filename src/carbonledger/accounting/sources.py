@@ -540,8 +540,8 @@ class Electricity(SourceType):
             errors.add(
                 line.where("parameters").child("emission_factor"),
                 "no grid emission factor: the methodology found none for this submission",
-                "set options.grid_region (see the methodology guide) or give "
-                "parameters.emission_factor in tCO2/MWh",
+                "the methodology guide says which grid factor applies (a region option, or the "
+                "reporting year); or give parameters.emission_factor in tCO2/MWh",
             )
         if ad is None or ef is None:
             return []
@@ -1034,6 +1034,7 @@ class N2OProduction(SourceType):
 
     E_N2O = P × EF × (1 − η × μ); P [t acid], EF [tN2O/t acid] by production technology,
     η the abatement's N2O removal rate, μ the share of production with abatement running.
+    Declaring μ without a measured η applies the guideline's NSCR default removal rate (85%).
     """
 
     name = "nitric_acid_n2o"
@@ -1043,6 +1044,7 @@ class N2OProduction(SourceType):
     label_zh = "硝酸生产N2O排放"
     material_key = "technology"
     material_template = "nitric_acid.{material}.ef"
+    abatement_default: str | None = "nitric_acid.nscr.removal_rate"
     quantity_symbol = "P"
     quantity_label_en = "acid produced"
     quantity_label_zh = "产量"
@@ -1084,6 +1086,14 @@ class N2OProduction(SourceType):
         ef = self.param(line, "emission_factor", material, ctx, errors)
         eta = self.param(line, "removal_rate", material, ctx, errors)
         mu = self.param(line, "utilization", material, ctx, errors)
+        if (
+            "utilization" in line.parameters
+            and "removal_rate" not in line.parameters
+            and self.abatement_default is not None
+        ):
+            # abatement declared by its running share but no measured removal rate: the
+            # guideline's default for the abatement technology applies
+            eta = ctx.default_term("η", self.abatement_default, None, "fraction", line.location)
         if p is None or ef is None or eta is None or mu is None:
             return []
         kept = Term(

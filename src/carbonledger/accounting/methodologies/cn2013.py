@@ -230,6 +230,7 @@ class Chemicals2013(Ndrc2013):
             N2OProduction(),
             N2OProduction(
                 name="adipic_acid_n2o",
+                abatement_default=None,
                 label_en="N2O from adipic acid production",
                 label_zh="己二酸生产N2O排放",
                 material_key=None,
