@@ -59,6 +59,42 @@ class Context:
         self.note_status(row, location)
         return Term(symbol, value, unit, row.ref)
 
+    def default_term(
+        self, symbol: str, template: str, material: str | None, unit: str, location: Location
+    ) -> Term | None:
+        """The default for a parameter: factor ``template`` with ``{material}`` filled in.
+
+        Terms are immutable, so one Term per (symbol, key, unit) is shared by every line and
+        every calculation on the same factor table.
+        """
+        cache = self.factors.term_cache
+        cache_key = (symbol, template, material, unit)
+        try:
+            found = cache[cache_key]
+        except KeyError:
+            if "{material}" in template:
+                if material is None:
+                    found = None
+                else:
+                    found = self._build_term(symbol, template.format(material=material), unit)
+            else:
+                found = self._build_term(symbol, template, unit)
+            cache[cache_key] = found
+        if found is None:
+            return None
+        term: Term = found[0]
+        row: FactorRow = found[1]
+        if row.status == "uncertain":
+            self.note_status(row, location)
+        return term
+
+    def _build_term(self, symbol: str, key: str, unit: str) -> tuple[Term, FactorRow] | None:
+        found = self.factor(key, unit)
+        if found is None:
+            return None
+        value, row = found
+        return Term(symbol, value, unit, row.ref), row
+
     def note_status(self, row: FactorRow, location: Location) -> None:
         """Warn once per report when a default of uncertain provenance is used."""
         if row.status == "uncertain" and row.ref not in self._warned:

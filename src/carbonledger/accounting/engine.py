@@ -9,7 +9,7 @@ from typing import Any
 from carbonledger.accounting.errors import ROOT, Collector, InputError, UnknownMethodologyError
 from carbonledger.accounting.methodology import Methodology, get_methodology, table_for
 from carbonledger.accounting.model import ResultLine
-from carbonledger.accounting.report import Report, normalised_input
+from carbonledger.accounting.report import Report
 from carbonledger.accounting.submission import (
     Submission,
     parse_json_text,
@@ -23,6 +23,7 @@ def calculate(submission: Submission) -> Report:
     Raises :class:`InputError` listing every problem (field path, or sheet/row/column).
     """
     errors = Collector()
+    errors.extend(submission.problems)
     try:
         methodology = get_methodology(submission.methodology)
     except UnknownMethodologyError as err:
@@ -33,16 +34,19 @@ def calculate(submission: Submission) -> Report:
 def calculate_with(
     methodology: Methodology, submission: Submission, errors: Collector | None = None
 ) -> Report:
-    errors = errors or Collector()
+    if errors is None:
+        errors = Collector()
+        errors.extend(submission.problems)
     methodology.check_options(submission.options, errors)
     refs = methodology.factor_refs(submission.options, errors)
-    errors.raise_if_any()
     table = table_for(refs)
     ctx = methodology.prepare(submission, table, errors)
     sources = methodology.sources
     lines: list[ResultLine] = []
     for facility in submission.facilities:
         for line in facility.lines:
+            if not line.valid:
+                continue
             source = sources.get(line.source)
             if source is None:
                 errors.add(
@@ -61,9 +65,7 @@ def calculate_with(
     report = Report(
         methodology=methodology.ref,
         submission=submission,
-        input_doc=normalised_input(
-            submission, methodology.ref, {k: s.material_key for k, s in sources.items()}
-        ),
+        material_keys={k: s.material_key for k, s in sources.items()},
         table=table,
         lines=lines,
         warnings=ctx.warnings,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a problem is: a JSON path, or a sheet/row/column in a workbook."""
+class Location(NamedTuple):
+    """Where a problem is: a JSON path, or a sheet/row/column in a workbook.
+
+    A named tuple because every line carries one and building it must cost almost nothing.
+    """
 
     path: tuple[str | int, ...] = ()
     sheet: str | None = None

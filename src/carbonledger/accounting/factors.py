@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from carbonledger.accounting import canonical
 from carbonledger.accounting.errors import FactorError
@@ -258,6 +259,8 @@ class FactorTable:
                     merged.setdefault(key, row)
         self.lineage: tuple[str, ...] = tuple(lineage)
         self._rows = merged
+        #: per-table cache of default terms, filled by Context.default_term
+        self.term_cache: dict[tuple[str, str, str | None, str], Any] = {}
         self.digest = canonical.digest([[ref, sets[ref].digest] for ref in self.lineage])
 
     def get(self, key: str) -> FactorRow | None:

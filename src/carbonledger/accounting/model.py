@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 #: Breakdown categories. Deductions carry negative emissions; memo items are reported but
 #: not added to the total (biogenic CO2, as the GHG Protocol requires).
@@ -27,10 +28,10 @@ CATEGORIES = {
 MEMO_CATEGORIES = frozenset({"biogenic", "scope2_alternative"})
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One factor of a formula: its symbol, value, unit and where the value came from.
 
+    A named tuple: a calculation creates several per line, so creation must be cheap.
     ``origin`` is ``input`` (the activity quantity), ``measured`` (a parameter the
     enterprise supplied), ``constant`` (a physical or formula constant), ``default`` (a
     documented default of the source type), or a factor-row reference ``set@edition:key``.

@@ -44,7 +44,7 @@ def normalised_input(
 class Report:
     methodology: str
     submission: Submission
-    input_doc: dict[str, Any]
+    material_keys: dict[str, str | None]
     table: FactorTable
     lines: list[ResultLine]
     warnings: list[Warning]
@@ -109,6 +109,11 @@ class Report:
         return rows
 
     # -- canonical form and digests --------------------------------------------------------
+    @cached_property
+    def input_doc(self) -> dict[str, Any]:
+        """The normalised input; its digest identifies what was calculated."""
+        return normalised_input(self.submission, self.methodology, self.material_keys)
+
     @cached_property
     def input_digest(self) -> str:
         return canonical.digest(self.input_doc)

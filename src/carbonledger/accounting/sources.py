@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
@@ -178,7 +179,12 @@ class SourceType:
         if self.material_choices:
             return material in self.material_choices
         assert self.material_template is not None
-        return self.material_template.format(material=material) in ctx.factors
+        cache = ctx.factors.term_cache
+        key = ("known", self.material_template, material, "")
+        known = cache.get(key)
+        if known is None:
+            known = cache[key] = self.material_template.format(material=material) in ctx.factors
+        return bool(known)
 
     def accepts_unknown_material(self, line: RawLine) -> bool:
         return False
@@ -187,6 +193,8 @@ class SourceType:
         return ""
 
     def check_parameters(self, line: RawLine, errors: Collector) -> bool:
+        if line.parameters.keys() <= self._params.keys():
+            return True
         ok = True
         for name in line.parameters:
             if name not in self._params:
@@ -240,32 +248,36 @@ class SourceType:
         spec = self._params[name]
         unit = unit or spec.unit
         measured = line.parameters.get(name)
-        where = line.where("parameters").child(name)
         if measured is not None:
             try:
                 value = convert(measured.value, measured.unit, unit)
             except UnitError as err:
-                errors.add(where, str(err), f"{spec.label_en} is in {unit}")
+                errors.add(
+                    line.where("parameters").child(name), str(err), f"{spec.label_en} is in {unit}"
+                )
                 return None
             if spec.lo is not None and value < spec.lo:
-                errors.add(where, f"{spec.label_en} must be at least {spec.lo} {unit}, got {value}")
+                errors.add(
+                    line.where("parameters").child(name),
+                    f"{spec.label_en} must be at least {spec.lo} {unit}, got {value}",
+                )
                 return None
             if spec.hi is not None and value > spec.hi:
-                errors.add(where, f"{spec.label_en} must be at most {spec.hi} {unit}, got {value}")
+                errors.add(
+                    line.where("parameters").child(name),
+                    f"{spec.label_en} must be at most {spec.hi} {unit}, got {value}",
+                )
                 return None
             return Term(spec.symbol, value, unit, "measured")
-        templated = spec.default is not None and "{material}" in spec.default
-        if spec.default is not None and (material is not None or not templated):
-            term = ctx.factor_term(
-                spec.symbol, spec.default.format(material=material), unit, line.location
-            )
+        if spec.default is not None:
+            term = ctx.default_term(spec.symbol, spec.default, material, unit, line.location)
             if term is not None:
                 return term
         if spec.constant is not None:
             return Term(spec.symbol, spec.constant, unit, "default")
         if spec.required if required is None else required:
             errors.add(
-                where,
+                line.where("parameters").child(name),
                 f"{spec.label_en} ({spec.label_zh}) is required for this line",
                 f'give parameters.{name} as {{"value": ..., "unit": "{unit}"}}',
             )
@@ -427,16 +439,13 @@ class FuelCombustion(SourceType):
         return "; or supply measured ncv, carbon_content and oxidation_rate for another fuel"
 
     def activity_unit(self, line: RawLine, material: str, ctx: Context) -> str:
+        """t for solid and liquid fuels, 10^4 Nm3 for gases: the denominator of the NCV."""
         measured = line.parameters.get("ncv")
         unit = measured.unit if measured is not None else None
         if unit is None:
             row = ctx.factors.get(f"fuel.{material}.ncv")
             unit = row.unit if row is not None else "GJ/t"
-        parsed = parse_unit(unit)
-        denominators = [d for d, p in parsed.dimension if p < 0]
-        if denominators == ["volume"]:
-            return "10^4Nm3"
-        return "t"
+        return _activity_unit_of(unit)
 
     def check_required_measurements(
         self, line: RawLine, material: str, ctx: Context, errors: Collector
@@ -482,6 +491,13 @@ class FuelCombustion(SourceType):
         return [self.result(line, ctx, terms, product(terms), material=material)]
 
 
+@lru_cache(maxsize=256)
+def _activity_unit_of(ncv_unit: str) -> str:
+    denominators = [d for d, p in parse_unit(ncv_unit).dimension if p < 0]
+    return "10^4Nm3" if denominators == ["volume"] else "t"
+
+
+@lru_cache(maxsize=256)
 def _is_energy(unit: str) -> bool:
     try:
         return parse_unit(unit).dimension == (("energy", 1),)

@@ -35,17 +35,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from carbonledger.accounting.errors import ROOT, Collector, InputError, Location
+from carbonledger.accounting.errors import ROOT, Collector, InputError, Location, Problem
 from carbonledger.accounting.numbers import NotADecimalError, to_decimal
 
 SCHEMA = "carbonledger/activity-data@1"
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: Decimal
     unit: str
 
@@ -67,6 +66,9 @@ class RawLine:
     location: Location
     #: where each part came from (for workbook cells), by part name
     part_locations: dict[str, Location] = field(default_factory=dict)
+    #: False when reading already found a problem in this line (it is then not computed,
+    #: so the user is not told twice about one mistake)
+    valid: bool = True
 
     def where(self, part: str) -> Location:
         return self.part_locations.get(part) or self.location.child(part)
@@ -129,6 +131,10 @@ class Submission:
     methodology: str
     options: dict[str, object]
     facilities: list[Facility]
+    #: problems found while reading that did not stop reading (a missing enterprise name,
+    #: one bad line); :func:`carbonledger.accounting.engine.calculate` reports them together
+    #: with the problems found in each line, so the user sees everything at once
+    problems: list[Problem] = field(default_factory=list)
 
     def lines(self) -> list[RawLine]:
         return [line for facility in self.facilities for line in facility.lines]
@@ -231,10 +237,85 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
     return Period(start, end)
 
 
+_LINE_FIELDS = LINE_KEYS | frozenset(MATERIAL_KEYS)
+
+
+def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
+    """A well-formed quantity without building error locations; None means "check slowly"."""
+    if type(value) is dict and len(value) <= 2:
+        number = value.get("value")
+        unit = value.get("unit", default_unit)
+    else:
+        number, unit = value, default_unit
+    if type(unit) is not str or not unit:
+        return None
+    if type(number) is Decimal:
+        if not number.is_finite():
+            return None
+    elif type(number) is int or type(number) is str:
+        try:
+            number = to_decimal(number)
+        except NotADecimalError:
+            return None
+    else:
+        return None
+    return Quantity(number, unit.strip())
+
+
+def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
+    """Parse a well-formed line quickly; anything unusual returns None for the slow checks."""
+    if type(raw) is not dict or not raw.keys() <= _LINE_FIELDS:
+        return None
+    line_id = raw.get("id")
+    source = raw.get("source")
+    if (
+        type(line_id) is not str
+        or type(source) is not str
+        or not line_id
+        or not source
+        or not _ID_CHARS.issuperset(line_id)
+    ):
+        return None
+    material = None
+    for key in MATERIAL_KEYS:
+        if key in raw:
+            if material is not None:
+                return None
+            material = raw[key]
+            if type(material) is not str or not material.strip():
+                return None
+            material = material.strip()
+    quantity = None
+    if "quantity" in raw:
+        quantity = _fast_quantity(raw["quantity"], None)
+        if quantity is None:
+            return None
+    parameters: dict[str, Quantity] = {}
+    params = raw.get("parameters")
+    if params is not None:
+        if type(params) is not dict:
+            return None
+        for name, value in params.items():
+            q = _fast_quantity(value, "fraction")
+            if q is None:
+                return None
+            parameters[name] = q
+    note = raw.get("note", "")
+    if type(note) is not str:
+        return None
+    return RawLine(
+        line_id, source.strip(), facility_id, material, quantity, parameters, note.strip(), loc
+    )
+
+
 def parse_line(raw: object, facility_id: str, loc: Location, errors: Collector) -> RawLine | None:
+    fast = _fast_line(raw, facility_id, loc)
+    if fast is not None:
+        return fast
     if not isinstance(raw, Mapping):
         errors.add(loc, "each line must be an object")
         return None
+    before = len(errors.problems)
     line_id = _identifier(raw.get("id"), loc.child("id"), errors, "line id")
     source = _text(raw.get("source"), loc.child("source"), errors, "source", required=True)
     materials = [k for k in MATERIAL_KEYS if k in raw]
@@ -266,7 +347,9 @@ def parse_line(raw: object, facility_id: str, loc: Location, errors: Collector) 
             if q is not None:
                 parameters[str(name)] = q
     note = _text(raw.get("note"), loc.child("note"), errors, "note", required=False)
-    return RawLine(line_id, source, facility_id, material, quantity, parameters, note, loc)
+    line = RawLine(line_id, source, facility_id, material, quantity, parameters, note, loc)
+    line.valid = len(errors.problems) == before
+    return line
 
 
 def parse_submission_dict(raw: object) -> Submission:
@@ -281,7 +364,8 @@ def parse_submission_dict(raw: object) -> Submission:
     schema = raw.get("schema", SCHEMA)
     if schema != SCHEMA:
         errors.add(ROOT.child("schema"), f"unknown schema {schema!r}", f"expected {SCHEMA}")
-    known = {"schema", "enterprise", "period", "methodology", "options", "facilities"}
+    # "guide" is the documentation a generated template carries; it is not input data
+    known = {"schema", "guide", "enterprise", "period", "methodology", "options", "facilities"}
     unknown = set(raw) - known
     if unknown:
         errors.add(ROOT, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(known)}")
@@ -293,9 +377,13 @@ def parse_submission_dict(raw: object) -> Submission:
     else:
         enterprise = Enterprise(
             name=_text(ent_raw.get("name"), loc.child("name"), errors, "name", required=True),
-            credit_code=_text(ent_raw.get("credit_code"), loc, errors, "credit_code", False),
-            region=_text(ent_raw.get("region"), loc, errors, "region", False),
-            province=_text(ent_raw.get("province"), loc, errors, "province", False),
+            credit_code=_text(
+                ent_raw.get("credit_code"), loc.child("credit_code"), errors, "credit_code", False
+            ),
+            region=_text(ent_raw.get("region"), loc.child("region"), errors, "region", False),
+            province=_text(
+                ent_raw.get("province"), loc.child("province"), errors, "province", False
+            ),
         )
     period = _parse_period(raw.get("period"), ROOT.child("period"), errors)
     methodology = _text(
@@ -330,8 +418,9 @@ def parse_submission_dict(raw: object) -> Submission:
                 errors.add(fl.child("lines"), "a facility needs at least one line")
             else:
                 seen_lines: set[str] = set()
+                lines_loc = fl.child("lines")
                 for j, lraw in enumerate(lines_raw):
-                    line = parse_line(lraw, fid, fl.child("lines").child(j), errors)
+                    line = parse_line(lraw, fid, lines_loc.child(j), errors)
                     if line is None:
                         continue
                     if line.id in seen_lines:
@@ -339,9 +428,10 @@ def parse_submission_dict(raw: object) -> Submission:
                     seen_lines.add(line.id)
                     lines.append(line)
             facilities.append(Facility(fid, name or fid, lines))
-    errors.raise_if_any()
+    if period is None or not methodology or not any(f.lines for f in facilities):
+        errors.raise_if_any()
     assert period is not None
-    return Submission(enterprise, period, methodology, options, facilities)
+    return Submission(enterprise, period, methodology, options, facilities, errors.problems)
 
 
 def read_submission_json(text: str | bytes) -> Submission:

@@ -18,6 +18,8 @@ gas <X> mass       t<X>       t<X>, kg<X>, g<X> for CO2, CO2e, CH4, N2O, SF6, CF
 fraction           1          fraction, 1, %
 =================  =========  ============================================================
 
+A carbon content in tC/t is a mass fraction: it converts to and from ``%`` and ``fraction``.
+
 1 tce (tonne of coal equivalent) = 29.3076 GJ, the Chinese statistical convention (GB/T 2589).
 """
 
@@ -51,6 +53,8 @@ class Unit:
 
 
 _D = Decimal
+#: the one Decimal 1 returned for same-scale conversions, so convert() can test identity
+_ONE = Decimal(1)
 
 _SIMPLE: dict[str, tuple[str, Decimal]] = {
     # mass
@@ -159,25 +163,39 @@ def parse_unit(symbol: str) -> Unit:
     return Unit(symbol.strip(), dimension, scale)
 
 
+#: Dimensions treated as the same quantity: a carbon content in tC/t is a mass fraction, so
+#: laboratories' "56.3 %" and the guidelines' "0.563 tC/t" convert into each other.
+_Dimension = tuple[tuple[str, int], ...]
+_EQUIVALENT: dict[_Dimension, _Dimension] = {(("carbon", 1), ("mass", -1)): ()}
+
+
+def _canonical_dimension(dimension: _Dimension) -> _Dimension:
+    return _EQUIVALENT.get(dimension, dimension)
+
+
 @lru_cache(maxsize=4096)
 def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     """The number to multiply a value in ``from_unit`` by to express it in ``to_unit``."""
     src = parse_unit(from_unit)
     dst = parse_unit(to_unit)
-    if src.dimension != dst.dimension:
+    if _canonical_dimension(src.dimension) != _canonical_dimension(dst.dimension):
         raise UnitError(
             f"cannot convert {from_unit!r} ({src.dimension_name}) to {to_unit!r} "
             f"({dst.dimension_name})"
         )
     if src.scale == dst.scale:
-        return _D(1)
+        return _ONE
     return CONTEXT.divide(src.scale, dst.scale)
 
 
 def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    if from_unit == to_unit:
+        return value
     factor = conversion_factor(from_unit, to_unit)
-    return value if factor == 1 else CONTEXT.multiply(value, factor)
+    return value if factor is _ONE else CONTEXT.multiply(value, factor)
 
 
 def same_dimension(a: str, b: str) -> bool:
-    return parse_unit(a).dimension == parse_unit(b).dimension
+    return _canonical_dimension(parse_unit(a).dimension) == _canonical_dimension(
+        parse_unit(b).dimension
+    )

@@ -5,3 +5,39 @@ from __future__ import annotations
 import typer
 
 app = typer.Typer(help="Run a benchmark and print its measurements.", no_args_is_help=True)
+
+
+@app.command("accounting")
+def bench_accounting(
+    submissions: int = typer.Option(10_000, help="Number of synthetic submissions."),
+    rounds: int = typer.Option(3, help="Timed rounds; the median is reported."),
+    seed: int = typer.Option(2024, help="Seed of the synthetic workload."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Calculations per second on one core (target: 10,000/s)."""
+    import json
+    import platform
+
+    from carbonledger.bench.accounting import run
+
+    result = run(submissions, rounds, seed, progress=lambda m: typer.echo(m, err=True))
+    result["machine"] = {
+        "python": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+    }
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    m = result["median_per_second"]
+    typer.echo(
+        f"{result['submissions']} submissions, {result['lines_per_submission']:.1f} "
+        f"activity lines each, median of {result['rounds']} rounds (one core):"
+    )
+    typer.echo(f"  calculate                    {m['calculate']:>10,.0f} /s   (target 10,000/s)")
+    typer.echo(f"  calculate + canonical digests {m['calculate+digests']:>9,.0f} /s")
+    typer.echo(f"  reference: json.loads         {m['json.loads']:>9,.0f} /s")
+    ratio = result["ratio_to_json_loads"]
+    typer.echo(
+        f"  ratio to json.loads: calculate {ratio['calculate']:.3f}, "
+        f"with digests {ratio['calculate+digests']:.3f}"
+    )

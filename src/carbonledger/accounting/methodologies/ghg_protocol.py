@@ -28,6 +28,7 @@ from carbonledger.accounting.sources import (
     Heat,
     Param,
     SourceType,
+    _is_energy,
 )
 from carbonledger.accounting.submission import RawLine, Submission
 from carbonledger.accounting.units import UnitError, parse_unit
@@ -118,13 +119,6 @@ class IpccCombustion(FuelCombustion):
                 )
             )
         return out
-
-
-def _is_energy(unit: str) -> bool:
-    try:
-        return parse_unit(unit).dimension == (("energy", 1),)
-    except UnitError:
-        return False
 
 
 class DirectGas(SourceType):

@@ -1,0 +1,1 @@
+"""Benchmarks (``carbonledger bench ...``). Targets are checked here, never in timed unit tests."""
