@@ -15,8 +15,10 @@ Factors: the aviation set cn-ndrc-2013-aviation@1 (民航 guideline appendix) ov
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +191,12 @@ def test_negative_fuel_and_biomass_share_above_one_are_refused() -> None:
         "$.facilities[0].lines[1].parameters.biomass_fraction",
     ]
     assert "must not be negative" in err.value.problems[0].message
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-aviation@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["1667016.01"]

@@ -16,8 +16,10 @@ Factors (rows of cn-ndrc-2013@1, the NDRC 2013 common table):
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -224,3 +226,12 @@ def test_clinker_without_cao_and_with_an_energy_unit_names_both_fields() -> None
         "$.facilities[0].lines[0].quantity",
         "$.facilities[0].lines[0].parameters.cao",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-cement@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["885178.20"]

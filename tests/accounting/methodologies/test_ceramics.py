@@ -17,8 +17,10 @@ Factors: the ceramics set cn-ndrc-2013-ceramics@1 over the common set cn-ndrc-20
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +202,12 @@ def test_utilisation_above_one_and_missing_carbonate_content() -> None:
         "$.facilities[0].lines[0].parameters.utilization",
         "$.facilities[0].lines[0].parameters.mgco3_content",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-ceramics@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["94029.11"]

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -272,12 +274,19 @@ def test_refrigerant_blend_and_unconvertible_gas_volume_are_refused() -> None:
 
 def test_bad_options_and_heat_without_supplier_factor_are_refused() -> None:
     heat = {"id": "steam", "source": "purchased_heat", "quantity": {"value": "10", "unit": "GJ"}}
-    with pytest.raises(InputError) as err:
-        calculate_dict(_doc([heat], gwp="AR3"))
-    assert [str(p.location) for p in err.value.problems] == ["$.options.gwp"]
-    with pytest.raises(InputError) as err:
-        calculate_dict(_doc([heat], scope2_method="hybrid"))
-    assert [str(p.location) for p in err.value.problems] == [
-        "$.options.scope2_method",
-        "$.facilities[0].lines[0].parameters.emission_factor",
-    ]
+    for option, value in (("gwp", "AR3"), ("scope2_method", "hybrid")):
+        with pytest.raises(InputError) as err:
+            calculate_dict(_doc([heat], **{option: value}))
+        assert [str(p.location) for p in err.value.problems] == [
+            f"$.options.{option}",
+            "$.facilities[0].lines[0].parameters.emission_factor",
+        ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "ghg-protocol-corporate@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["12115.93"]

@@ -16,8 +16,10 @@ Factors (rows of cn-ndrc-2013@1):
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -205,3 +207,12 @@ def test_unmeasured_reductant_carbon_and_dolomite_purity_are_required() -> None:
         "$.facilities[0].lines[0].parameters.carbon_content",
         "$.facilities[0].lines[1].parameters.purity",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-magnesium@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["293850.38"]
