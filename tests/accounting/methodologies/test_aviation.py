@@ -112,7 +112,9 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
     jet fuel reported as energy (AD taken directly): 2.2 PJ = 2,200,000 GJ × 0.0195
         = 42,900 tC × 1.0 × 44/12 = 157,300 tCO2
     electricity: 5,000 MWh × 0.7035 = 3,517.5 tCO2
-    total = 29,547.375 + 157,300 + 3,517.5 = 190,364.875 → 190,364.88 tCO2 (half-up)
+    exported to a tenant: electricity −500 MWh × 0.7035 = −351.75; heat −2,000 GJ × 0.11 = −220
+    total = 29,547.375 + 157,300 + 3,517.5 − 351.75 − 220 = 189,793.125
+          → 189,793.13 tCO2 shown (half-up; half-even would show 189,793.12)
     """
     lines = [
         {
@@ -136,6 +138,12 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
             "source": "purchased_electricity",
             "quantity": {"value": "5000", "unit": "MWh"},
         },
+        {
+            "id": "el-out",
+            "source": "exported_electricity",
+            "quantity": {"value": "500", "unit": "MWh"},
+        },
+        {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "2000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华东"))
     blend = _line(report, "saf-blend")
@@ -147,8 +155,10 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
     assert [t.symbol for t in energy.terms] == ["FC", "CC", "OF", "44/12"]
     assert energy.terms[0].unit == "GJ"
     assert _close(_line(report, "grid").co2e, "3517.5")
-    assert _close(report.total, "190364.88")
-    assert present(report.total) == Decimal("190364.88")
+    assert _close(_line(report, "el-out").co2e, "-351.75")
+    assert _close(_line(report, "heat-out").co2e, "-220")
+    assert _close(report.total, "189793.125")
+    assert present(report.total) == Decimal("189793.13")
 
 
 def test_unknown_fuel_without_measured_parameters_is_refused() -> None:

@@ -113,9 +113,9 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
     raw meal: 780,000 t × 0.15% × 44/12 = 4,290 tCO2
     purchased electricity 42,000 MWh × 0.6671 (西北 2012, from enterprise.region) = 28,018.2
     exported electricity −18,000 MWh × 0.6671 = −12,007.8
-    purchased heat 5,000 GJ × 0.11 = 550
-    total = 123,726.372 + 2,594.627 + 268,569.046 + 4,290 + 28,018.2 − 12,007.8 + 550
-          = 415,740.44 tCO2
+    purchased heat 5,000 GJ × 0.11 = 550; exported heat −2,000 GJ × 0.11 = −220
+    total = 123,726.372 + 2,594.627 + 268,569.046 + 4,290 + 28,018.2 − 12,007.8 + 550 − 220
+          = 415,520.44 tCO2
     """
     lines = [
         {
@@ -165,6 +165,7 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
             "quantity": {"value": "18000", "unit": "MWh"},
         },
         {"id": "steam", "source": "purchased_heat", "quantity": {"value": "5", "unit": "TJ"}},
+        {"id": "hot-water", "source": "exported_heat", "quantity": {"value": "2000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines))
     assert _close(_line(report, "coal").co2e, "123726.372")
@@ -174,7 +175,9 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "28018.2")
     assert _close(_line(report, "whr-export").co2e, "-12007.8")
     assert _close(_line(report, "steam").co2e, "550")
-    assert _close(report.total, "415740.44")
+    assert _close(_line(report, "hot-water").co2e, "-220")
+    assert _close(report.total, "415520.44")
+    assert _close(report.by_category["exported_heat"], "-220")
     assert _close(report.by_category["exported_electricity"], "-12007.8")
     coal = _origins(_line(report, "coal"))
     assert (coal["NCV"], coal["CC"], coal["OF"]) == ("measured", "measured", "measured")

@@ -111,8 +111,8 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
     raw materials, EF_MgCO3 measured 0.522: 150,000 t × 0.95 = 142,500 t;
         0.06 × 0.44 + 0.02 × 0.522 = 0.0264 + 0.01044 = 0.03684; 142,500 × 0.03684 = 5,249.7
     electricity 20,000 MWh × 0.5257 = 10,514; heat 8,000 GJ × 0.11 = 880;
-    exported electricity −1,000 MWh × 0.5257 = −525.7
-    total = 13,976.706 + 12,178.65 + 5,249.7 + 10,514 + 880 − 525.7 = 42,273.36 tCO2
+    exported electricity −1,000 MWh × 0.5257 = −525.7; exported heat −1,000 GJ × 0.11 = −110
+    total = 13,976.706 + 12,178.65 + 5,249.7 + 10,514 + 880 − 525.7 − 110 = 42,163.36 tCO2
     """
     lines = [
         {
@@ -150,6 +150,7 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
             "source": "exported_electricity",
             "quantity": {"value": "1000", "unit": "MWh"},
         },
+        {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "1000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华中"))
     assert _close(_line(report, "coal").co2e, "13976.706128")
@@ -158,7 +159,8 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "10514")
     assert _close(_line(report, "steam").co2e, "880")
     assert _close(_line(report, "pv-export").co2e, "-525.7")
-    assert _close(report.total, "42273.36")
+    assert _close(_line(report, "heat-out").co2e, "-110")
+    assert _close(report.total, "42163.36")
     assert _origins(_line(report, "raw"))["EF_MgCO3"] == "measured"
     assert _origins(_line(report, "producer-gas"))["NCV"] == "measured"
     assert report.warnings == []

@@ -174,15 +174,16 @@ def test_gwp_set_changes_only_non_co2_gases(
 
 
 def test_biogenic_co2_memo_supplier_heat_and_missing_residual_mix_by_hand() -> None:
-    """Wood pellets, purchased steam, and 江苏's 2022 factor (no residual mix for 2022).
+    """Wood pellets, process CO2, purchased steam, and 江苏's 2022 factor (no 2022 residual mix).
 
     wood pellets: 200 t × 15.6 GJ/t = 3.12 TJ; CO2 3.12 × 112,000 kg = 349.44 t (biogenic,
         memo, not in the total); CH4 3.12 × 30 kg = 0.0936 t × 28 = 2.6208;
         N2O 3.12 × 4 kg = 0.01248 t × 265 = 3.3072 (both scope 1)
+    process CO2 (soda ash neutralising waste water), metered as 50 t CO2: 50 (scope 1)
     steam from the industrial park: 5,000 GJ × 0.095 tCO2/GJ (supplier) = 475 (scope 2)
     electricity: 1,000 MWh × 0.5978 (江苏 2022) = 597.8; no 2022 residual-mix factor, so the
         market-based figure uses the location factor too, with a warning
-    total (location) = 2.6208 + 3.3072 + 475 + 597.8 = 1,078.728 tCO2e
+    total (location) = 2.6208 + 3.3072 + 50 + 475 + 597.8 = 1,128.728 tCO2e
     """
     lines = [
         {
@@ -190,6 +191,12 @@ def test_biogenic_co2_memo_supplier_heat_and_missing_residual_mix_by_hand() -> N
             "source": "stationary_combustion",
             "fuel": "wood_wood_waste",
             "quantity": {"value": "200", "unit": "t"},
+        },
+        {
+            "id": "neutralisation",
+            "source": "process_emissions",
+            "gas": "CO2",
+            "quantity": {"value": "50", "unit": "tCO2"},
         },
         {
             "id": "steam",
@@ -212,11 +219,13 @@ def test_biogenic_co2_memo_supplier_heat_and_missing_residual_mix_by_hand() -> N
     assert _close(wood["CH4"].co2e, "2.6208")
     assert _close(wood["N2O"].co2e, "3.3072")
     assert _close(report.summary["biogenic_co2"], "349.44")
-    assert _close(report.summary["scope1"], "5.928")
+    process = _lines(report, "neutralisation")["CO2"]
+    assert (process.co2e, process.scope, process.category) == (Decimal(50), "1", "process")
+    assert _close(report.summary["scope1"], "55.928")
     assert _close(report.summary["scope2_location"], "1072.8")
     assert _close(report.summary["scope2_market"], "1072.8")
-    assert _close(report.total, "1078.728")
-    assert _close(report.by_gas["CO2"]["co2e"], "1072.8")
+    assert _close(report.total, "1128.728")
+    assert _close(report.by_gas["CO2"]["co2e"], "1122.8")
     grid = _lines(report, "grid")
     assert _origins(grid["2-location"])["EF_location"] == f"{ELEC}:electricity.average.江苏.2022"
     assert _origins(grid["2-market"])["EF_location"] == f"{ELEC}:electricity.average.江苏.2022"

@@ -112,7 +112,9 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
     purchased electricity 26,000 MWh × 0.8843 = 22,991.8 tCO2
     exported electricity −3,000 MWh × 0.8843 = −2,652.9 tCO2
     exported heat (waste-heat steam sold) −20,000 GJ × 0.11 = −2,200 tCO2
-    total = 52,020.1 + 12,466.667 + 54,446.566 + 22,991.8 − 2,652.9 − 2,200 = 137,072.23 tCO2
+    purchased heat (winter heating) 3,000 GJ × 0.11 = 330 tCO2
+    total = 52,020.1 + 12,466.667 + 54,446.566 + 22,991.8 − 2,652.9 − 2,200 + 330
+          = 137,402.23 tCO2
     """
     lines = [
         {
@@ -154,6 +156,7 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
             "quantity": {"value": "3000", "unit": "MWh"},
         },
         {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "20000", "unit": "GJ"}},
+        {"id": "heat-in", "source": "purchased_heat", "quantity": {"value": "3000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华北"))
     assert _close(_line(report, "coal").co2e, "52020.1")
@@ -162,7 +165,8 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "22991.8")
     assert _close(_line(report, "el-out").co2e, "-2652.9")
     assert _close(_line(report, "heat-out").co2e, "-2200")
-    assert _close(report.total, "137072.23")
+    assert _close(_line(report, "heat-in").co2e, "330")
+    assert _close(report.total, "137402.23")
     assert report.summary["grid_region"] == "华北"
     assert _origins(_line(report, "grid"))["EF_grid"] == f"{SET}:grid.华北.2012"
     assert _origins(_line(report, "dolomite"))["F"] == "measured"
