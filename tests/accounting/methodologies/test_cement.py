@@ -238,3 +238,31 @@ def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
     (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
     assert json.loads(block, parse_float=Decimal) == _example()
     assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["885178.20"]
+
+
+def test_alternative_fuel_counts_only_its_non_biomass_carbon() -> None:
+    """Waste tyres co-processed in the kiln (not in the fuel table, so all measured).
+
+    100 t × 30 GJ/t = 3,000 GJ × (1 − 0.2 biomass) = 2,400 GJ × 0.025 tC/GJ = 60 tC
+        × 1.0 × 44/12 = 220 tCO2
+    """
+    lines = [
+        {
+            "id": "tyres",
+            "source": "fuel_combustion",
+            "fuel": "waste_tyres",
+            "quantity": {"value": "100", "unit": "t"},
+            "parameters": {
+                "ncv": {"value": "30", "unit": "GJ/t"},
+                "carbon_content": {"value": "25", "unit": "tC/TJ"},
+                "oxidation_rate": {"value": "1"},
+                "biomass_fraction": {"value": "20", "unit": "%"},
+            },
+        }
+    ]
+    report = calculate_dict(_doc(lines))
+    assert _close(report.total, "220")
+    tyres = _line(report, "tyres")
+    assert tyres.material == "waste_tyres"
+    assert [t.symbol for t in tyres.terms] == ["FC", "NCV", "(1−BF)", "CC", "OF", "44/12"]
+    assert set(_origins(tyres).values()) == {"input", "measured", "constant"}
