@@ -15,8 +15,10 @@ Factors: the aviation set cn-ndrc-2013-aviation@1 (民航 guideline appendix) ov
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,7 +112,9 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
     jet fuel reported as energy (AD taken directly): 2.2 PJ = 2,200,000 GJ × 0.0195
         = 42,900 tC × 1.0 × 44/12 = 157,300 tCO2
     electricity: 5,000 MWh × 0.7035 = 3,517.5 tCO2
-    total = 29,547.375 + 157,300 + 3,517.5 = 190,364.875 → 190,364.88 tCO2 (half-up)
+    exported to a tenant: electricity −500 MWh × 0.7035 = −351.75; heat −2,000 GJ × 0.11 = −220
+    total = 29,547.375 + 157,300 + 3,517.5 − 351.75 − 220 = 189,793.125
+          → 189,793.13 tCO2 shown (half-up; half-even would show 189,793.12)
     """
     lines = [
         {
@@ -134,6 +138,12 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
             "source": "purchased_electricity",
             "quantity": {"value": "5000", "unit": "MWh"},
         },
+        {
+            "id": "el-out",
+            "source": "exported_electricity",
+            "quantity": {"value": "500", "unit": "MWh"},
+        },
+        {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "2000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华东"))
     blend = _line(report, "saf-blend")
@@ -145,8 +155,10 @@ def test_biofuel_blend_energy_quantity_and_measured_ncv_by_hand() -> None:
     assert [t.symbol for t in energy.terms] == ["FC", "CC", "OF", "44/12"]
     assert energy.terms[0].unit == "GJ"
     assert _close(_line(report, "grid").co2e, "3517.5")
-    assert _close(report.total, "190364.88")
-    assert present(report.total) == Decimal("190364.88")
+    assert _close(_line(report, "el-out").co2e, "-351.75")
+    assert _close(_line(report, "heat-out").co2e, "-220")
+    assert _close(report.total, "189793.125")
+    assert present(report.total) == Decimal("189793.13")
 
 
 def test_unknown_fuel_without_measured_parameters_is_refused() -> None:
@@ -189,3 +201,12 @@ def test_negative_fuel_and_biomass_share_above_one_are_refused() -> None:
         "$.facilities[0].lines[1].parameters.biomass_fraction",
     ]
     assert "must not be negative" in err.value.problems[0].message
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-aviation@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["1667016.01"]

@@ -16,8 +16,10 @@ Factors (rows of cn-ndrc-2013@1, the NDRC 2013 common table):
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,9 +113,9 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
     raw meal: 780,000 t × 0.15% × 44/12 = 4,290 tCO2
     purchased electricity 42,000 MWh × 0.6671 (西北 2012, from enterprise.region) = 28,018.2
     exported electricity −18,000 MWh × 0.6671 = −12,007.8
-    purchased heat 5,000 GJ × 0.11 = 550
-    total = 123,726.372 + 2,594.627 + 268,569.046 + 4,290 + 28,018.2 − 12,007.8 + 550
-          = 415,740.44 tCO2
+    purchased heat 5,000 GJ × 0.11 = 550; exported heat −2,000 GJ × 0.11 = −220
+    total = 123,726.372 + 2,594.627 + 268,569.046 + 4,290 + 28,018.2 − 12,007.8 + 550 − 220
+          = 415,520.44 tCO2
     """
     lines = [
         {
@@ -163,6 +165,7 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
             "quantity": {"value": "18000", "unit": "MWh"},
         },
         {"id": "steam", "source": "purchased_heat", "quantity": {"value": "5", "unit": "TJ"}},
+        {"id": "hot-water", "source": "exported_heat", "quantity": {"value": "2000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines))
     assert _close(_line(report, "coal").co2e, "123726.372")
@@ -172,7 +175,9 @@ def test_measured_coal_dusts_and_energy_deductions_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "28018.2")
     assert _close(_line(report, "whr-export").co2e, "-12007.8")
     assert _close(_line(report, "steam").co2e, "550")
-    assert _close(report.total, "415740.44")
+    assert _close(_line(report, "hot-water").co2e, "-220")
+    assert _close(report.total, "415520.44")
+    assert _close(report.by_category["exported_heat"], "-220")
     assert _close(report.by_category["exported_electricity"], "-12007.8")
     coal = _origins(_line(report, "coal"))
     assert (coal["NCV"], coal["CC"], coal["OF"]) == ("measured", "measured", "measured")
@@ -224,3 +229,40 @@ def test_clinker_without_cao_and_with_an_energy_unit_names_both_fields() -> None
         "$.facilities[0].lines[0].quantity",
         "$.facilities[0].lines[0].parameters.cao",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-cement@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["885178.20"]
+
+
+def test_alternative_fuel_counts_only_its_non_biomass_carbon() -> None:
+    """Waste tyres co-processed in the kiln (not in the fuel table, so all measured).
+
+    100 t × 30 GJ/t = 3,000 GJ × (1 − 0.2 biomass) = 2,400 GJ × 0.025 tC/GJ = 60 tC
+        × 1.0 × 44/12 = 220 tCO2
+    """
+    lines = [
+        {
+            "id": "tyres",
+            "source": "fuel_combustion",
+            "fuel": "waste_tyres",
+            "quantity": {"value": "100", "unit": "t"},
+            "parameters": {
+                "ncv": {"value": "30", "unit": "GJ/t"},
+                "carbon_content": {"value": "25", "unit": "tC/TJ"},
+                "oxidation_rate": {"value": "1"},
+                "biomass_fraction": {"value": "20", "unit": "%"},
+            },
+        }
+    ]
+    report = calculate_dict(_doc(lines))
+    assert _close(report.total, "220")
+    tyres = _line(report, "tyres")
+    assert tyres.material == "waste_tyres"
+    assert [t.symbol for t in tyres.terms] == ["FC", "NCV", "(1−BF)", "CC", "OF", "44/12"]
+    assert set(_origins(tyres).values()) == {"input", "measured", "constant"}

@@ -17,8 +17,10 @@ Factors: the ceramics set cn-ndrc-2013-ceramics@1 over the common set cn-ndrc-20
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,8 +111,8 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
     raw materials, EF_MgCO3 measured 0.522: 150,000 t × 0.95 = 142,500 t;
         0.06 × 0.44 + 0.02 × 0.522 = 0.0264 + 0.01044 = 0.03684; 142,500 × 0.03684 = 5,249.7
     electricity 20,000 MWh × 0.5257 = 10,514; heat 8,000 GJ × 0.11 = 880;
-    exported electricity −1,000 MWh × 0.5257 = −525.7
-    total = 13,976.706 + 12,178.65 + 5,249.7 + 10,514 + 880 − 525.7 = 42,273.36 tCO2
+    exported electricity −1,000 MWh × 0.5257 = −525.7; exported heat −1,000 GJ × 0.11 = −110
+    total = 13,976.706 + 12,178.65 + 5,249.7 + 10,514 + 880 − 525.7 − 110 = 42,163.36 tCO2
     """
     lines = [
         {
@@ -148,6 +150,7 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
             "source": "exported_electricity",
             "quantity": {"value": "1000", "unit": "MWh"},
         },
+        {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "1000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华中"))
     assert _close(_line(report, "coal").co2e, "13976.706128")
@@ -156,7 +159,8 @@ def test_measured_mgco3_factor_and_ncv_heat_and_export_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "10514")
     assert _close(_line(report, "steam").co2e, "880")
     assert _close(_line(report, "pv-export").co2e, "-525.7")
-    assert _close(report.total, "42273.36")
+    assert _close(_line(report, "heat-out").co2e, "-110")
+    assert _close(report.total, "42163.36")
     assert _origins(_line(report, "raw"))["EF_MgCO3"] == "measured"
     assert _origins(_line(report, "producer-gas"))["NCV"] == "measured"
     assert report.warnings == []
@@ -200,3 +204,12 @@ def test_utilisation_above_one_and_missing_carbonate_content() -> None:
         "$.facilities[0].lines[0].parameters.utilization",
         "$.facilities[0].lines[0].parameters.mgco3_content",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-ceramics@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["94029.11"]

@@ -16,8 +16,10 @@ Factors (rows of cn-ndrc-2013@1):
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,9 +110,9 @@ def test_measured_factors_partial_calcination_and_exports_by_hand() -> None:
     magnesite, pure: 2,000 t × 0.522 = 1,044 tCO2
     carbon powder: 80 t × 0.80 × 44/12 = 234.667 tCO2
     electricity 25,000 MWh × 0.7035 = 17,587.5; exported −6,000 MWh × 0.7035 = −4,221
-    exported heat −15,000 GJ × 0.11 = −1,650
+    exported heat −15,000 GJ × 0.11 = −1,650; purchased heat 4,000 GJ × 0.11 = 440
     total = 58,649.184 + 16,430.04 + 13,471.315 + 1,044 + 234.667 + 17,587.5 − 4,221 − 1,650
-          = 101,545.71 tCO2
+          + 440 = 101,985.71 tCO2
     """
     lines = [
         {
@@ -163,6 +165,7 @@ def test_measured_factors_partial_calcination_and_exports_by_hand() -> None:
             "quantity": {"value": "6000", "unit": "MWh"},
         },
         {"id": "steam", "source": "exported_heat", "quantity": {"value": "15000", "unit": "GJ"}},
+        {"id": "heat-in", "source": "purchased_heat", "quantity": {"value": "4000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines))
     assert _close(_line(report, "ng").co2e, "58649.184")
@@ -172,7 +175,8 @@ def test_measured_factors_partial_calcination_and_exports_by_hand() -> None:
     assert _close(_line(report, "carbon").co2e, "234.667")
     assert _close(_line(report, "whr").co2e, "-4221")
     assert _close(_line(report, "steam").co2e, "-1650")
-    assert _close(report.total, "101545.71")
+    assert _close(_line(report, "heat-in").co2e, "440")
+    assert _close(report.total, "101985.71")
     ng = _line(report, "ng")
     ncv = next(t for t in ng.terms if t.symbol == "NCV")
     assert (ncv.value, ncv.unit, ncv.origin) == (Decimal("352"), "GJ/10^4Nm3", "measured")
@@ -221,3 +225,12 @@ def test_carbon_powder_takes_no_material_and_a_fraction_at_most_one() -> None:
         "$.facilities[0].lines[1].parameters.carbon_content",
     ]
     assert "takes no material" in err.value.problems[0].message
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-glass@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["209547.64"]

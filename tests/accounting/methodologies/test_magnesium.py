@@ -16,8 +16,10 @@ Factors (rows of cn-ndrc-2013@1):
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,7 +112,9 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
     purchased electricity 26,000 MWh × 0.8843 = 22,991.8 tCO2
     exported electricity −3,000 MWh × 0.8843 = −2,652.9 tCO2
     exported heat (waste-heat steam sold) −20,000 GJ × 0.11 = −2,200 tCO2
-    total = 52,020.1 + 12,466.667 + 54,446.566 + 22,991.8 − 2,652.9 − 2,200 = 137,072.23 tCO2
+    purchased heat (winter heating) 3,000 GJ × 0.11 = 330 tCO2
+    total = 52,020.1 + 12,466.667 + 54,446.566 + 22,991.8 − 2,652.9 − 2,200 + 330
+          = 137,402.23 tCO2
     """
     lines = [
         {
@@ -152,6 +156,7 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
             "quantity": {"value": "3000", "unit": "MWh"},
         },
         {"id": "heat-out", "source": "exported_heat", "quantity": {"value": "20000", "unit": "GJ"}},
+        {"id": "heat-in", "source": "purchased_heat", "quantity": {"value": "3000", "unit": "GJ"}},
     ]
     report = calculate_dict(_doc(lines, grid_region="华北"))
     assert _close(_line(report, "coal").co2e, "52020.1")
@@ -160,7 +165,8 @@ def test_measured_parameters_calcination_fraction_and_exports_by_hand() -> None:
     assert _close(_line(report, "grid").co2e, "22991.8")
     assert _close(_line(report, "el-out").co2e, "-2652.9")
     assert _close(_line(report, "heat-out").co2e, "-2200")
-    assert _close(report.total, "137072.23")
+    assert _close(_line(report, "heat-in").co2e, "330")
+    assert _close(report.total, "137402.23")
     assert report.summary["grid_region"] == "华北"
     assert _origins(_line(report, "grid"))["EF_grid"] == f"{SET}:grid.华北.2012"
     assert _origins(_line(report, "dolomite"))["F"] == "measured"
@@ -205,3 +211,12 @@ def test_unmeasured_reductant_carbon_and_dolomite_purity_are_required() -> None:
         "$.facilities[0].lines[0].parameters.carbon_content",
         "$.facilities[0].lines[1].parameters.purity",
     ]
+
+
+def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
+    """The guidance page shows the packaged example and the total worked above."""
+    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-magnesium@1.md"
+    text = page.read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
+    assert json.loads(block, parse_float=Decimal) == _example()
+    assert re.findall(r"<!-- expected-total: (\S+) -->", text) == ["293850.38"]
