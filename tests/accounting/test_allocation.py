@@ -42,6 +42,7 @@ from carbonledger.accounting.allocation import (
     true_up,
 )
 from carbonledger.accounting.errors import FactorError, InputError
+from carbonledger.accounting.numbers import CONTEXT
 from carbonledger.accounting.submission import parse_json_text
 
 D = Decimal
@@ -651,8 +652,9 @@ def test_benchmark_allocation_is_linear_in_output_and_non_negative(
     scaled = allocate_dict(doc(k)).units[0]
     assert base.lines[0].value >= 0
     assert base.allowances >= 0
-    # the inputs have few digits, so full precision is exact: equality, no tolerance
-    assert scaled.lines[0].value == k * base.lines[0].value
+    # the inputs have few digits, so the policy's 34-digit precision is exact: equality, no
+    # tolerance (the product is formed in that precision too; Python's default is 28 digits)
+    assert scaled.lines[0].value == CONTEXT.multiply(k, base.lines[0].value)
 
 
 @settings(max_examples=60, deadline=None)

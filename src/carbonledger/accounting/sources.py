@@ -107,6 +107,8 @@ class SourceType:
     formula: str = ""
     gas: str = "CO2"
     sign: int = 1
+    #: GHG Protocol scope of the lines this source produces ("" where scopes do not apply)
+    scope: str = ""
 
     def __init__(self, **overrides: object) -> None:
         for key, value in overrides.items():
@@ -312,7 +314,7 @@ class SourceType:
         category: str | None = None,
         formula: str | None = None,
         sign: int | None = None,
-        scope: str = "",
+        scope: str | None = None,
     ) -> ResultLine:
         gas = gas or self.gas
         sign = self.sign if sign is None else sign
@@ -333,7 +335,7 @@ class SourceType:
             gwp=gwp,
             gwp_origin=gwp_origin,
             co2e=co2e,
-            scope=scope,
+            scope=self.scope if scope is None else scope,
         )
 
 

@@ -256,6 +256,7 @@ class GhgProtocolCorporate(Methodology):
             ),
             GhgElectricity(),
             Heat(
+                scope="2",
                 params=(
                     Param(
                         "emission_factor",
@@ -264,7 +265,7 @@ class GhgProtocolCorporate(Methodology):
                         "emission factor of the heat supplier",
                         "供热排放因子",
                     ),
-                )
+                ),
             ),
         ]
 
@@ -326,7 +327,8 @@ class GhgProtocolCorporate(Methodology):
         for ln in report.lines:
             if ln.scope in scopes:
                 scopes[ln.scope] += ln.co2e
-            elif ln.category == "purchased_heat":
+            elif ln.scope == "2":
+                # heat and steam: one factor serves both scope 2 methods
                 scopes["2-location"] += ln.co2e
                 scopes["2-market"] += ln.co2e
         biogenic = sum(
