@@ -452,6 +452,8 @@ class FuelCombustion(SourceType):
     def check_required_measurements(
         self, line: RawLine, material: str, ctx: Context, errors: Collector
     ) -> None:
+        if not self.measured_required:
+            return
         for name in self.measured_required.get(material, ()):
             if name not in line.parameters:
                 spec = self._params[name]

@@ -65,13 +65,15 @@ class RawLine:
     note: str
     location: Location
     #: where each part came from (for workbook cells), by part name
-    part_locations: dict[str, Location] = field(default_factory=dict)
+    part_locations: dict[str, Location] | None = None
     #: False when reading already found a problem in this line (it is then not computed,
     #: so the user is not told twice about one mistake)
     valid: bool = True
 
     def where(self, part: str) -> Location:
-        return self.part_locations.get(part) or self.location.child(part)
+        if self.part_locations is not None and part in self.part_locations:
+            return self.part_locations[part]
+        return self.location.child(part)
 
     def as_dict(self, material_key: str | None) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "source": self.source}
