@@ -330,14 +330,22 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
             )
         if not isinstance(source, TransmissionLoss):
             unit = _default_quantity_unit(source)
-            unit_text = unit or "见说明页"
+            if source.quantity_unit is not None:
+                status = f"必填; 单位 {unit}", f"required; in {unit}"
+            elif unit is not None:
+                status = (
+                    f"必填; 单位随{_MATERIAL_LABELS.get(key or '', ('品种', ''))[0]}而定, "
+                    f"如 {unit}、10^4Nm3、GJ",
+                    f"required; the unit depends on the {key or 'line'}, e.g. {unit}, 10^4Nm3, GJ",
+                )
+            else:
+                status = "必填; 单位见说明页", "required; in the unit the Guide gives"
             cols.append(
                 Column(
                     "quantity",
                     sd["quantity_label_zh"],
                     sd["quantity_label_en"],
-                    f"必填; 单位 {unit_text}",
-                    f"required; in {unit or 'the unit the Guide gives'}",
+                    *status,
                     "number",
                     True,
                     part="quantity",
@@ -903,6 +911,7 @@ def parse_workbook(data: bytes) -> Submission:
                 "move the data there and delete this sheet",
             )
     rows: list[_Row] = []
+    before_sheets = len(errors.problems)
     for index, spec in enumerate(specs):
         if spec.sheet not in names:
             errors.add(
@@ -914,12 +923,14 @@ def parse_workbook(data: bytes) -> Submission:
             continue
         sheet = _Sheet(spec.sheet, values, formulas, errors)
         rows.extend(_read_source_sheet(sheet, index, spec, errors))
-    if not rows and not errors.problems:
-        errors.add(
-            Location(sheet=specs[0].sheet, row=FIRST_DATA_ROW),
-            "no activity lines: fill at least one row on a source sheet",
-        )
     doc["facilities"] = _facilities(rows, paths, errors)
+    if not rows:
+        paths[("facilities",)] = Location(sheet=specs[0].sheet, row=FIRST_DATA_ROW)
+        if len(errors.problems) == before_sheets:
+            errors.add(
+                paths[("facilities",)],
+                "no activity lines: fill at least one row on a source sheet",
+            )
     reported = {(p.location.sheet, p.location.row, p.location.column) for p in errors.problems}
     try:
         submission = parse_submission_dict(doc)
@@ -927,7 +938,9 @@ def parse_workbook(data: bytes) -> Submission:
         for problem in err.problems:
             where = _cell_for(problem.location, paths)
             if (where.sheet, where.row, where.column) not in reported:
-                errors.problems.append(Problem(where, problem.message, problem.hint))
+                # JSON syntax in a hint does not help someone filling cells.
+                hint = "" if "{" in problem.hint else problem.hint
+                errors.problems.append(Problem(where, problem.message, hint))
         errors.raise_if_any()
         raise
     errors.raise_if_any()
@@ -1046,6 +1059,12 @@ def _read_submission_sheet(
         )
     elif period:
         doc["period"] = period
+    elif all(fields.get(f"period.{k}", (None,))[0] is None for k in ("year", "start", "end")):
+        errors.add(
+            paths[("period",)],
+            "the reporting period is required",
+            "give period.year, or period.start and period.end",
+        )
     if methodology is None and "methodology" not in doc and "methodology" in fields:
         errors.add(fields["methodology"][1], "methodology is required")
     return doc, paths, methodology
@@ -1124,19 +1143,15 @@ def _read_source_sheet(sheet: _Sheet, index: int, spec: SheetSpec, errors: Colle
     rows = []
     for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
         cells = {key: sheet.get(row, col) for key, col in columns.items()}
-        stray = [
-            col
-            for col in range(1, sheet.max_column + 1)
-            if col not in keyed and sheet.get(row, col)[0] is not None
-        ]
+        for col in range(1, sheet.max_column + 1):
+            if col not in keyed and sheet.get(row, col)[0] is not None:
+                errors.add(
+                    sheet.at(row, col),
+                    "a value in a column without a key in row 2 is not read",
+                    "move it to the right column or delete it",
+                )
         if all(value is None for key, (value, _) in cells.items() if by_key[key].kind != "unit"):
             continue
-        for col in stray:
-            errors.add(
-                sheet.at(row, col),
-                "a value in a column without a key in row 2 is not read",
-                "move it to the right column or delete it",
-            )
         parsed = _read_row(
             sheet, index=index, row=row, spec=spec, columns=columns, cells=cells, errors=errors
         )
