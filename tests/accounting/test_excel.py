@@ -403,6 +403,22 @@ def test_round_trip_without_seq_keeps_sheet_order(tmp_path: Path) -> None:
     assert [t.value for t in coal.terms if t.symbol == "NCV"] == [Decimal("21.5")]
 
 
+def test_grid_workbook_computed_by_hand(tmp_path: Path) -> None:
+    """The workbook's numbers reach the formulas of the 电网 2013 guideline unchanged.
+
+    SF6: (REC_cap − REC_rec) × 10^-3 × GWP_SAR = (350.5 − 300) kg × 10^-3 × 23900
+         = 0.0505 t × 23900 = 1206.95 tCO2e.
+    Losses: (5,000,000 + 800,000 − 300,000 − 5,150,000.25) MWh × 0.7035 tCO2/MWh (华东 2012)
+         = 349,999.75 × 0.7035 = 246,224.824125 tCO2.
+    """
+    report = calculate(excel.read_workbook(filled(tmp_path, "grid")))
+    by_line = {ln.line: ln.co2e for ln in report.lines}
+    tolerance = Decimal("1e-9")
+    assert abs(by_line["breaker-retired"] - Decimal("1206.95")) < tolerance
+    assert abs(by_line["losses"] - Decimal("246224.824125")) < tolerance
+    assert abs(report.total - Decimal("247431.774125")) < tolerance
+
+
 def test_round_trip_with_numbers_typed_as_text(tmp_path: Path) -> None:
     expected = _json_report(CHEMICALS)
     path = filled(tmp_path, "chemicals", text_numbers=True)
@@ -444,11 +460,21 @@ def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     # openpyxl cannot calculate, so write the cached value into the sheet XML by hand the
     # way Excel saves it: <f>...</f><v>...</v>.
     path = filled(tmp_path, "cement", seq=True)
-    data = _with_formula(path.read_bytes(), "xl/worksheets/sheet3.xml", "E5", "1000000", "2*500000")
-    assert excel.parse_workbook(data).facilities[0].lines[2].quantity.value == 1000000  # type: ignore[union-attr]
+    data = _with_formula(
+        path.read_bytes(), "xl/worksheets/sheet3.xml", "E5", "1000001", "1000000+1"
+    )
+    clinker = excel.parse_workbook(data).facilities[0].lines[2]
+    assert clinker.quantity is not None
+    assert clinker.quantity.value == 1000001
 
 
 def _with_formula(data: bytes, member: str, cell: str, cached: str | None, formula: str) -> bytes:
+    value = f"<v>{cached}</v>" if cached is not None else ""
+    return _replace_cell(data, member, cell, f"<f>{formula}</f>{value}")
+
+
+def _replace_cell(data: bytes, member: str, cell: str, inner: str, kind: str = "") -> bytes:
+    """Rewrite one cell's XML, as Excel would save a formula or an error value."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -458,8 +484,8 @@ def _with_formula(data: bytes, member: str, cell: str, cached: str | None, formu
                 text = content.decode()
                 start = text.index(f'<c r="{cell}"')
                 end = text.index("</c>", start) + len("</c>")
-                value = f"<v>{cached}</v>" if cached is not None else ""
-                text = text[:start] + f'<c r="{cell}"><f>{formula}</f>{value}</c>' + text[end:]
+                kind_attr = f' t="{kind}"' if kind else ""
+                text = text[:start] + f'<c r="{cell}"{kind_attr}>{inner}</c>' + text[end:]
                 content = text.encode()
             target.writestr(info, content)
     return out.getvalue()
@@ -550,11 +576,13 @@ def test_text_in_a_numeric_cell(tmp_path: Path) -> None:
     _edit(
         path,
         ("fuel_combustion", 5, "quantity", "about 150 kt"),
+        ("fuel_combustion", 6, "quantity", date(2024, 3, 1)),
         ("Submission", 0, "period.year", "twenty"),
     )
     with pytest.raises(InputError) as err:
         excel.read_workbook(path)
     assert at(err, "fuel_combustion", 5, "F") == "expected a number, got 'about 150 kt'"
+    assert at(err, "fuel_combustion", 6, "F") == "expected a number, got a date or time"
     assert "expected a number" in at(err, "Submission", 8, "C")
 
 
@@ -584,6 +612,14 @@ def test_a_formula_without_a_saved_result(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         excel.parse_workbook(data)
     assert "formula without a saved result" in at(err, "clinker", 5, "E")
+
+
+def test_a_cell_showing_an_excel_error(tmp_path: Path) -> None:
+    path = filled(tmp_path, "cement")
+    data = _replace_cell(path.read_bytes(), "xl/worksheets/sheet3.xml", "E5", "<v>#DIV/0!</v>", "e")
+    with pytest.raises(InputError) as err:
+        excel.parse_workbook(data)
+    assert at(err, "clinker", 5, "E") == "the cell shows the Excel error #DIV/0!"
 
 
 def test_period_given_twice_and_bad_dates(tmp_path: Path) -> None:
@@ -660,10 +696,18 @@ def test_unknown_option_and_methodology(tmp_path: Path) -> None:
     path = filled(tmp_path, "cement")
     _edit(path, ("Submission", 0, "options.grid_region", "火星"))
     with pytest.raises(InputError) as err:
-        calculate(excel.read_workbook(path))
-    # the option's error comes from the engine with a JSON path: it is a submission-level
-    # problem, reported where the methodology checks options
-    assert "unknown grid region '火星'" in str(err.value)
+        excel.read_workbook(path)
+    # Submission rows: methodology 3, enterprise 4-7, period 8-10, options.factor_set 11,
+    # options.grid_region 12
+    assert at(err, "Submission", 12, "C") == "unknown grid region '火星'"
+    _edit(
+        path,
+        ("Submission", 0, "options.grid_region", None),
+        ("Submission", 0, "options.factor_set", "cn-ndrc-1999@1"),
+    )
+    with pytest.raises(InputError) as err:
+        excel.read_workbook(path)
+    assert "factor set 'cn-ndrc-1999@1' cannot be used" in at(err, "Submission", 11, "C")
     _edit(path, ("Submission", 0, "methodology", "cn-2013-cheese@1"))
     with pytest.raises(InputError) as err:
         excel.read_workbook(path)

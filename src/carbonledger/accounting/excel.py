@@ -935,14 +935,18 @@ def parse_workbook(data: bytes) -> Submission:
     try:
         submission = parse_submission_dict(doc)
     except InputError as err:
-        for problem in err.problems:
-            where = _cell_for(problem.location, paths)
-            if (where.sheet, where.row, where.column) not in reported:
-                # JSON syntax in a hint does not help someone filling cells.
-                hint = "" if "{" in problem.hint else problem.hint
-                errors.problems.append(Problem(where, problem.message, hint))
+        _translate(err.problems, paths, reported, errors)
         errors.raise_if_any()
         raise
+    errors.raise_if_any()
+    # Options are checked when calculating, with JSON paths; check them here so a problem
+    # names the option's cell.
+    check = Collector()
+    methodology.check_options(submission.options, check)
+    refs = methodology.factor_refs(submission.options, check)
+    if not check.problems:
+        methodology.prepare(submission, table_for(refs), check)
+    _translate(check.problems, paths, reported, errors)
     errors.raise_if_any()
     _attach_locations(submission, rows)
     return submission
@@ -1369,6 +1373,21 @@ def _facilities(
                 paths[(*fpath, "lines", j, *sub)] = loc
         facilities.append(facility)
     return facilities
+
+
+def _translate(
+    found: Iterable[Problem],
+    paths: dict[tuple[str | int, ...], Location],
+    reported: set[tuple[str | None, int | None, str | None]],
+    errors: Collector,
+) -> None:
+    """Add problems found with JSON paths at their cells, unless a cell has one already."""
+    for problem in found:
+        where = _cell_for(problem.location, paths)
+        if (where.sheet, where.row, where.column) not in reported:
+            # JSON syntax in a hint does not help someone filling cells.
+            hint = "" if "{" in problem.hint else problem.hint
+            errors.problems.append(Problem(where, problem.message, hint))
 
 
 def _cell_for(location: Location, paths: dict[tuple[str | int, ...], Location]) -> Location:
