@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -280,7 +280,7 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
     ctx = _context(methodology)
     described = methodology.describe()
     specs = []
-    for sd in described["sources"]:  # type: ignore[attr-defined]
+    for sd in cast(list[dict[str, Any]], described["sources"]):
         source = methodology.sources[sd["source"]]
         cols = [
             Column(
@@ -459,9 +459,9 @@ def submission_fields(methodology: Methodology) -> list[Field]:
         ),
         Field("period.end", "核算截止日期", "period end", "日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
     ]
-    alternatives = list(d["alternative_factor_sets"])  # type: ignore[call-overload]
+    alternatives = cast(list[str], d["alternative_factor_sets"])
     if alternatives:
-        default_sets = ", ".join(d["factor_sets"])  # type: ignore[arg-type]
+        default_sets = ", ".join(cast(list[str], d["factor_sets"]))
         fields.append(
             Field(
                 "options.factor_set",
@@ -483,7 +483,7 @@ def submission_fields(methodology: Methodology) -> list[Field]:
                 choices=tuple(GWP_SETS),
             )
         )
-    for name, doc in dict(d["options"]).items():  # type: ignore[call-overload]
+    for name, doc in cast(dict[str, str], d["options"]).items():
         fields.append(
             Field(
                 f"options.{name}",
@@ -507,6 +507,9 @@ def write_template(methodology_ref: str, path: Path, *, lang: str = "zh") -> Non
     ``lang`` (``zh`` or ``en``) chooses the language of the column labels; titles, the
     Guide and header comments are bilingual. The content depends only on the methodology
     and ``lang``, so regenerating gives the same cells, validations and comments.
+
+    Raises :class:`~carbonledger.accounting.errors.UnknownMethodologyError` for an unknown
+    ``methodology_ref`` and :class:`ValueError` for an unknown ``lang``.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
