@@ -156,8 +156,6 @@ class Column:
     #: a unit column's pre-filled default
     default_unit: str | None = None
     choices: tuple[str, ...] = ()
-    #: the quantity or parameter a ``number`` or ``unit`` column belongs to
-    part: str = ""
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -210,15 +208,17 @@ def _material_labels(
     return labels
 
 
-def _default_quantity_unit(source: SourceType) -> str | None:
+def _quantity_units(source: SourceType) -> tuple[str | None, str]:
+    """The unit to pre-fill (None when it depends on the line) and the usual units."""
     if source.quantity_unit is not None:
-        return source.quantity_unit
+        return source.quantity_unit, source.quantity_unit
     if isinstance(source, CO2Recovered):
-        return "tCO2"
-    if source.material_key in ("fuel", "gas"):
-        return "t"
-    # production: each product has its own unit (see the Guide)
-    return None
+        return "tCO2", "tCO2, 10^4Nm3"
+    if isinstance(source, Production):
+        return None, "; ".join(f"{k}: {u}" for k, u in source.products.items())
+    if source.material_key == "gas":
+        return "t", "t, kg"
+    return "t", "t, 10^4Nm3, GJ"
 
 
 def _unit_choices(unit: str | None, *, any_activity: bool = False) -> tuple[str, ...]:
@@ -329,17 +329,11 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
                 Column(key, zh, en, hint_zh, hint_en, "material", True, choices=tuple(materials))
             )
         if not isinstance(source, TransmissionLoss):
-            unit = _default_quantity_unit(source)
+            unit, usual = _quantity_units(source)
             if source.quantity_unit is not None:
                 status = f"必填; 单位 {unit}", f"required; in {unit}"
-            elif unit is not None:
-                status = (
-                    f"必填; 单位随{_MATERIAL_LABELS.get(key or '', ('品种', ''))[0]}而定, "
-                    f"如 {unit}、10^4Nm3、GJ",
-                    f"required; the unit depends on the {key or 'line'}, e.g. {unit}, 10^4Nm3, GJ",
-                )
             else:
-                status = "必填; 单位见说明页", "required; in the unit the Guide gives"
+                status = f"必填; 常用单位: {usual}", f"required; usual units: {usual}"
             cols.append(
                 Column(
                     "quantity",
@@ -348,7 +342,6 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
                     *status,
                     "number",
                     True,
-                    part="quantity",
                 )
             )
             cols.append(
@@ -362,7 +355,6 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
                     True,
                     default_unit=unit,
                     choices=_unit_choices(unit, any_activity=source.quantity_unit is None),
-                    part="quantity",
                 )
             )
         for p in sd["parameters"]:
@@ -377,7 +369,6 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
                     status_en,
                     "number",
                     bool(p["required"]),
-                    part=f"parameters.{name}",
                 )
             )
             cols.append(
@@ -390,7 +381,6 @@ def sheet_specs(methodology: Methodology) -> list[SheetSpec]:
                     "unit",
                     default_unit=p["unit"],
                     choices=_unit_choices(p["unit"]),
-                    part=f"parameters.{name}",
                 )
             )
         cols.append(Column("note", "备注", "note", "选填", "optional", "text"))
