@@ -615,7 +615,10 @@ def _write_source_sheet(ws: Any, spec: SheetSpec, lang: str, lists: _ListSheet) 
         )
         status = column.status_zh if lang == "zh" else column.status_en
         ws.cell(STATUS_ROW, col, status).alignment = _WRAP
-        width = max(_width(column.key), _width(column.label(lang)), 10)
+        longest_choice = max(
+            (_width(c) for c in column.choices if column.kind == "material"), default=0
+        )
+        width = max(_width(column.key), _width(column.label(lang)), longest_choice, 12)
         ws.column_dimensions[letter].width = min(width + 2, 36)
         if column.default_unit is not None:
             for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + PREFILLED_ROWS):
@@ -632,7 +635,7 @@ def _write_source_sheet(ws: Any, spec: SheetSpec, lang: str, lists: _ListSheet) 
             ws.add_data_validation(dv)
             last = FIRST_DATA_ROW + VALIDATED_ROWS - 1
             dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
-    ws.row_dimensions[STATUS_ROW].height = 45
+    ws.row_dimensions[STATUS_ROW].height = 64
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 5).coordinate
 
 
