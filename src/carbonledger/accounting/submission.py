@@ -216,10 +216,14 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
         return None
     if "year" in raw:
         try:
-            year = int(to_decimal(raw["year"]))
-        except (NotADecimalError, ValueError):
+            number = to_decimal(raw["year"])
+        except NotADecimalError:
+            number = Decimal("NaN")
+        # int() would silently truncate 2024.5 to 2024
+        if not number.is_finite() or number != number.to_integral_value():
             errors.add(loc.child("year"), "year must be a whole number such as 2024")
             return None
+        year = int(number)
         if not 1990 <= year <= 2100:
             errors.add(loc.child("year"), f"year {year} is outside 1990-2100")
             return None
