@@ -144,3 +144,17 @@ def test_allocate_invalid_request_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["allocate", str(file)])
     assert result.exit_code == 2
     assert "$." in result.stderr
+
+
+def test_xlsx_template_filled_and_computed(tmp_path: Path) -> None:
+    """Template → filled → calc: the workbook gives the JSON's result."""
+    import openpyxl
+
+    out = tmp_path / "cement.xlsx"
+    result = runner.invoke(app, ["calc", "--template", "cn-2013-cement", "--xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert {"Submission", "clinker", "Guide"} <= set(wb.sheetnames)
+    empty = runner.invoke(app, ["calc", str(out)])
+    assert empty.exit_code == 2
+    assert "sheet 'Submission'" in empty.stderr

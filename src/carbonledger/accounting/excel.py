@@ -720,23 +720,6 @@ def _write_guide(
 
 
 # -- reading -----------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class RowLocation(Location):
-    """A workbook row whose ``child(name)`` is the cell of parameter ``name``.
-
-    Source types point at a parameter with ``line.where("parameters").child(name)``; this
-    makes that land on the parameter's own cell without the engine knowing workbooks.
-    """
-
-    cells: tuple[tuple[str, Location], ...] = ()
-
-    def child(self, key: str | int) -> Location:
-        for name, location in self.cells:
-            if name == key:
-                return location
-        return Location((*self.path, key), self.sheet, self.row, self.column)
-
-
 class _Invalid:
     """A cell whose problem has been reported already."""
 
@@ -934,6 +917,9 @@ def parse_workbook(data: bytes) -> Submission:
         _translate(err.problems, paths, reported, errors)
         errors.raise_if_any()
         raise
+    # problems that did not stop reading are reported here, at their cells
+    _translate(submission.problems, paths, reported, errors)
+    submission.problems = []
     errors.raise_if_any()
     # Options are checked when calculating, with JSON paths; check them here so a problem
     # names the option's cell.
@@ -1247,7 +1233,9 @@ def _read_row(
             parameters[name] = q
     if parameters:
         line["parameters"] = parameters
-    parts["parameters"] = RowLocation(sheet=sheet.name, row=row, cells=tuple(param_cells))
+    parts["parameters"] = Location(sheet=sheet.name, row=row)
+    for name, cell in param_cells:
+        parts[f"parameters.{name}"] = cell
     note = text("note", "note")
     if note is not None:
         line["note"] = note

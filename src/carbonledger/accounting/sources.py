@@ -202,7 +202,7 @@ class SourceType:
             if name not in self._params:
                 allowed = ", ".join(self._params) or "none"
                 errors.add(
-                    line.where("parameters").child(name),
+                    line.where_param(name),
                     f"unknown parameter {name!r} for source {self.name!r}",
                     f"allowed: {allowed}",
                 )
@@ -254,19 +254,17 @@ class SourceType:
             try:
                 value = convert(measured.value, measured.unit, unit)
             except UnitError as err:
-                errors.add(
-                    line.where("parameters").child(name), str(err), f"{spec.label_en} is in {unit}"
-                )
+                errors.add(line.where_param(name), str(err), f"{spec.label_en} is in {unit}")
                 return None
             if spec.lo is not None and value < spec.lo:
                 errors.add(
-                    line.where("parameters").child(name),
+                    line.where_param(name),
                     f"{spec.label_en} must be at least {spec.lo} {unit}, got {value}",
                 )
                 return None
             if spec.hi is not None and value > spec.hi:
                 errors.add(
-                    line.where("parameters").child(name),
+                    line.where_param(name),
                     f"{spec.label_en} must be at most {spec.hi} {unit}, got {value}",
                 )
                 return None
@@ -279,7 +277,7 @@ class SourceType:
             return Term(spec.symbol, spec.constant, unit, "default")
         if spec.required if required is None else required:
             errors.add(
-                line.where("parameters").child(name),
+                line.where_param(name),
                 f"{spec.label_en} ({spec.label_zh}) is required for this line",
                 f'give parameters.{name} as {{"value": ..., "unit": "{unit}"}}',
             )
@@ -458,7 +456,7 @@ class FuelCombustion(SourceType):
             if name not in line.parameters:
                 spec = self._params[name]
                 errors.add(
-                    line.where("parameters").child(name),
+                    line.where_param(name),
                     f"the guideline requires a measured {spec.label_en} ({spec.label_zh}) "
                     f"for {material}",
                     f'give parameters.{name} as {{"value": ..., "unit": "{spec.unit}"}}',
@@ -542,7 +540,7 @@ class Electricity(SourceType):
         ef = self.param(line, "emission_factor", None, ctx, errors) or ctx.electricity
         if ef is None:
             errors.add(
-                line.where("parameters").child("emission_factor"),
+                line.where_param("emission_factor"),
                 "no grid emission factor: the methodology found none for this submission",
                 "the methodology guide says which grid factor applies (a region option, or the "
                 "reporting year); or give parameters.emission_factor in tCO2/MWh",
@@ -816,7 +814,7 @@ class SF6Equipment(SourceType):
             return []
         if rec.value > cap.value:
             errors.add(
-                line.where("parameters").child("recovered"),
+                line.where_param("recovered"),
                 f"recovered ({rec.value} kg) exceeds the capacity ({cap.value} kg)",
             )
             return []
@@ -863,7 +861,7 @@ class TransmissionLoss(SourceType):
         ef = self.param(line, "emission_factor", None, ctx, errors) or ctx.electricity
         if ef is None:
             errors.add(
-                line.where("parameters").child("emission_factor"),
+                line.where_param("emission_factor"),
                 "no grid emission factor for this submission",
                 "set options.grid_region or give parameters.emission_factor",
             )

@@ -70,6 +70,13 @@ class RawLine:
     #: so the user is not told twice about one mistake)
     valid: bool = True
 
+    def where_param(self, name: str) -> Location:
+        """Where parameter ``name`` of this line is: its own cell in a workbook."""
+        key = f"parameters.{name}"
+        if self.part_locations is not None and key in self.part_locations:
+            return self.part_locations[key]
+        return self.where("parameters").child(name)
+
     def where(self, part: str) -> Location:
         if self.part_locations is not None and part in self.part_locations:
             return self.part_locations[part]

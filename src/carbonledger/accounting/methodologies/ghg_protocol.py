@@ -90,7 +90,7 @@ class IpccCombustion(FuelCombustion):
             )
             if efs[gas.upper()] is None:
                 errors.add(
-                    line.where("parameters").child(f"ef_{gas}"),
+                    line.where_param(f"ef_{gas}"),
                     f"no default {gas.upper()} factor for {material} ({sector})",
                     f"give parameters.ef_{gas} in kg{gas.upper()}/TJ",
                 )
