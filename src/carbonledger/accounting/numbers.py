@@ -28,7 +28,7 @@ from decimal import (
     InvalidOperation,
     localcontext,
 )
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
@@ -68,20 +68,30 @@ def to_decimal(value: object) -> Decimal:
 
     Strings may use a thousands separator (``"12,000.5"``) and surrounding spaces.
     """
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, bool):
-        raise NotADecimalError(f"expected a number, got {value!r}")
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if not text:
-            raise NotADecimalError("expected a number, got an empty string")
+    # exact type checks first: this runs for every number of every submission
+    kind = type(value)
+    result: Decimal
+    if kind is Decimal:
+        result = cast(Decimal, value)
+    elif kind is str:
+        text = cast(str, value)
+        if "," in text:
+            text = text.replace(",", "")
         try:
+            # Decimal() itself ignores surrounding whitespace
             result = Decimal(text)
         except InvalidOperation:
+            if not text.strip():
+                raise NotADecimalError("expected a number, got an empty string") from None
             raise NotADecimalError(f"expected a number, got {value!r}") from None
+    elif kind is int:
+        result = Decimal(cast(int, value))
+    elif isinstance(value, bool):
+        raise NotADecimalError(f"expected a number, got {value!r}")
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
     elif isinstance(value, float):
         raise NotADecimalError(
             f"got the binary float {value!r}; write numbers as JSON numbers parsed as "
