@@ -56,13 +56,21 @@ def ensure_installed() -> Path:
     npm = shutil.which("npm")
     if npm is None:
         raise AnvilError("npm is needed to install anvil (npm package @foundry-rs/anvil)")
+    flags = ["--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
     proc = subprocess.run(
-        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=ANVIL_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+        [npm, "ci", *flags], cwd=ANVIL_DIR, capture_output=True, text=True, check=False
     )
+    if proc.returncode != 0:
+        # npm >= 11 refuses `ci` when a registry mirror lacks the other platforms'
+        # optional packages named by the lock; `install --no-save` still installs the
+        # locked version of this platform's package and checks its integrity.
+        proc = subprocess.run(
+            [npm, "install", "--no-save", *flags],
+            cwd=ANVIL_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if proc.returncode != 0 or not binary.exists():
         raise AnvilError(f"npm ci in {ANVIL_DIR} failed:\n{proc.stdout}\n{proc.stderr}")
     return binary
