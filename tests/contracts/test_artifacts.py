@@ -1,0 +1,29 @@
+import re
+
+from carbonledger.contracts import CONTRACTS, VYPER_VERSION, compile_suite, load_suite, source_hash
+from carbonledger.contracts.build import SOURCE_DIR
+
+
+def test_committed_artifacts_match_sources() -> None:
+    """Fails when a .vy file changed without `make contracts`."""
+    committed = load_suite()
+    fresh = compile_suite(use_cache=False)
+    for name in CONTRACTS:
+        assert committed[name].source_sha256 == source_hash(), f"{name}: run `make contracts`"
+        assert committed[name].abi == fresh[name].abi, name
+        assert committed[name].bytecode == fresh[name].bytecode, name
+
+
+def test_every_source_pins_the_compiler() -> None:
+    for path in SOURCE_DIR.glob("*.vy"):
+        assert path.read_text().startswith(f"#pragma version {VYPER_VERSION}\n"), path.name
+
+
+def test_every_external_function_has_natspec() -> None:
+    pattern = re.compile(r"@external\n(?:@\w+\n)*def (\w+)\([^)]*\)[^:]*:\n\s+\"\"\"\n\s+@notice")
+    for name in CONTRACTS:
+        text = (SOURCE_DIR / f"{name}.vy").read_text()
+        externals = re.findall(r"@external\n(?:@\w+\n)*def (\w+)", text)
+        documented = set(pattern.findall(text.replace("(\n", "(").replace(",\n", ",")))
+        missing = [f for f in externals if f not in documented]
+        assert not missing, f"{name}: no NatSpec @notice on {missing}"
