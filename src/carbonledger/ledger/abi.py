@@ -23,9 +23,31 @@ def abi_type(param: dict[str, Any]) -> str:
 
 
 def _normalise(value: Any, typ: str) -> Any:
+    """Checksum addresses, also inside tuples and arrays (typ is a canonical type)."""
     if typ == "address" and isinstance(value, str):
         return to_checksum_address(value)
+    if typ.endswith("]"):
+        inner = typ[: typ.rindex("[")]
+        return [_normalise(v, inner) for v in value]
+    if typ.startswith("("):
+        return tuple(_normalise(v, t) for v, t in zip(value, _split(typ[1:-1]), strict=True))
     return value
+
+
+def _split(types: str) -> list[str]:
+    """Split a comma-separated type list at the top nesting level."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(types):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(types[start:i])
+            start = i + 1
+    if types:
+        out.append(types[start:])
+    return out
 
 
 @dataclass(frozen=True)
