@@ -138,14 +138,33 @@ def test_wiring_setters_emit(w: World) -> None:
 def test_escrow_release_deliver_via_an_account_market(w: World) -> None:
     w.s.allowances.by(w.admin).set_market(w.operator.address)
     m = w.s.allowances.by(w.operator)
-    res = m.send("escrow", w.alice.address, VINTAGE, 40)
-    assert res.event("Escrowed") == {"owner": w.alice.address, "vintage": VINTAGE, "amount": 40}
-    assert w.s.allowances.escrowed(w.alice.address, VINTAGE) == 40 + 10  # + baseline sell order
-    res = m.send("release", w.alice.address, VINTAGE, 15)
-    assert res.event("Released") == {"owner": w.alice.address, "vintage": VINTAGE, "amount": 15}
-    res = m.send("deliver", w.alice.address, w.carol.address, VINTAGE, 25)
-    assert res.event("TransferSingle")["receiver"] == w.carol.address
-    assert w.s.allowances.balance_of(w.carol.address, VINTAGE) == 25
+    op, alice, carol = w.operator.address, w.alice.address, w.carol.address
+    res = m.send("escrow", alice, VINTAGE, 40)
+    assert res.event("Escrowed") == {"owner": alice, "vintage": VINTAGE, "amount": 40}
+    assert res.event("TransferSingle") == {
+        "operator": op,
+        "sender": alice,
+        "receiver": op,
+        "id": VINTAGE,
+        "value": 40,
+    }
+    assert w.s.allowances.escrowed(alice, VINTAGE) == 40 + 10  # + baseline sell order
+    assert w.s.allowances.balance_of(op, VINTAGE) == 40  # held by the market
+    res = m.send("release", alice, VINTAGE, 15)
+    assert res.event("Released") == {"owner": alice, "vintage": VINTAGE, "amount": 15}
+    assert res.event("TransferSingle")["sender"] == op
+    assert res.event("TransferSingle")["receiver"] == alice
+    res = m.send("deliver", alice, carol, VINTAGE, 25)
+    assert res.event("Delivered") == {
+        "sender": alice,
+        "receiver": carol,
+        "vintage": VINTAGE,
+        "amount": 25,
+    }
+    assert res.event("TransferSingle")["receiver"] == carol
+    assert w.s.allowances.balance_of(carol, VINTAGE) == 25
+    assert w.s.allowances.balance_of(op, VINTAGE) == 0
+    assert w.s.allowances.escrowed(alice, VINTAGE) == 10
     with reverts("allowances: zero amount"):
         m.send("escrow", w.alice.address, VINTAGE, 0)
     with reverts("allowances: insufficient balance"):

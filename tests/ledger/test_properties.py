@@ -303,6 +303,7 @@ def run_machine(backend: Backend, chain: Chain, world: World, examples: int, ste
                 held = sum(a.balance_of(h, v) for h in holders)
                 escrowed = sum(a.escrowed(h, v) for h in holders)
                 assert escrowed == t["total_escrowed"]
+                assert a.balance_of(self.w.s.settlement.address, v) == escrowed
                 assert t["allocated"] - t["deducted"] == held + escrowed + t["surrendered"]
                 escrow_in_orders = sum(
                     o.remaining

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -57,3 +58,38 @@ def deploy(
     typer.echo(f"deployed to chain {chain.chain_id}; admin {signer.address}; addresses in {out}")
     for name, address in suite.book.__dict__.items():
         typer.echo(f"  {name:18} {address}")
+
+
+@app.command()
+def index(
+    *,
+    rpc: Annotated[str, typer.Option(help="JSON-RPC URL of any EVM node")],
+    addresses: Annotated[Path, typer.Option(help="address book written by `deploy`")],
+    db: Annotated[str, typer.Option(help="SQLAlchemy database URL")] = "sqlite:///ledger.db",
+    follow: Annotated[bool, typer.Option(help="keep indexing new blocks until stopped")] = False,
+    batch_blocks: Annotated[int, typer.Option(help="blocks applied per transaction")] = 500,
+    poll: Annotated[float, typer.Option(help="seconds between polls with --follow")] = 0.5,
+    reconcile: Annotated[
+        bool, typer.Option(help="then compare SQL balances with the chain")
+    ] = False,
+) -> None:
+    """Stream contract events into SQL tables from the stored checkpoint."""
+    from carbonledger.ledger import AddressBook, Chain
+    from carbonledger.ledger.indexer import Indexer
+
+    book = AddressBook.read(addresses)
+    indexer = Indexer(Chain(rpc), book, engine=db, batch_blocks=batch_blocks)
+    if follow:
+        typer.echo(f"indexing from block {indexer.checkpoint() + 1}; Ctrl-C to stop")
+        with contextlib.suppress(KeyboardInterrupt):
+            indexer.follow(poll_interval=poll)
+    else:
+        n = indexer.sync()
+        typer.echo(f"applied {n} events; checkpoint at block {indexer.checkpoint()}")
+    if reconcile:
+        mismatches = indexer.reconcile()
+        for m in mismatches:
+            typer.echo(f"MISMATCH {m.what} {m.key}: sql {m.sql} chain {m.chain}", err=True)
+        if mismatches:
+            raise typer.Exit(1)
+        typer.echo("SQL balances match the chain")

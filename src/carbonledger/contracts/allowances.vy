@@ -7,8 +7,12 @@
         REGULATOR allocates in batches and deducts as penalty; active enterprises
         transfer; the market escrows, releases and delivers; Compliance surrenders under
         per-year banking rules.
-@dev Supply invariant per vintage:
-     allocated - deducted == sum(balanceOf) + sum(escrowed) + surrendered.
+        Escrow moves allowances into the market contract's own balance (with ERC-1155
+        TransferSingle events, so balance-tracking tools stay right) and records whose
+        they are in `escrowed`.
+@dev Supply invariant per vintage, over holders other than the market:
+     allocated - deducted == sum(balanceOf) + sum(escrowed) + surrendered,
+     and balanceOf[market] == total_escrowed.
 """
 
 import roles
@@ -50,6 +54,12 @@ event Escrowed:
 
 event Released:
     owner: indexed(address)
+    vintage: indexed(uint256)
+    amount: uint256
+
+event Delivered:
+    sender: indexed(address)
+    receiver: indexed(address)
     vintage: indexed(uint256)
     amount: uint256
 
@@ -221,29 +231,43 @@ def _only_market():
 @external
 def escrow(owner: address, vintage: uint256, amount: uint256):
     """
-    @notice Market only: lock `amount` of `owner`'s free allowances for an order.
+    @notice Market only: lock `amount` of `owner`'s allowances for an order, moving
+            them into the market's balance.
     """
     self._only_market()
     self._require_enterprise(owner, "allowances: owner not active enterprise")
     assert amount > 0, "allowances: zero amount"
     assert self.balanceOf[owner][vintage] >= amount, "allowances: insufficient balance"
     self.balanceOf[owner][vintage] -= amount
+    self.balanceOf[msg.sender][vintage] += amount
     self.escrowed[owner][vintage] += amount
     self.total_escrowed[vintage] += amount
+    log TransferSingle(
+        operator=msg.sender, sender=owner, receiver=msg.sender, id=vintage, value=amount
+    )
     log Escrowed(owner=owner, vintage=vintage, amount=amount)
+
+
+@internal
+def _unescrow(owner: address, vintage: uint256, amount: uint256):
+    assert self.escrowed[owner][vintage] >= amount, "allowances: insufficient escrow"
+    self.escrowed[owner][vintage] -= amount
+    self.total_escrowed[vintage] -= amount
+    self.balanceOf[msg.sender][vintage] -= amount
 
 
 @external
 def release(owner: address, vintage: uint256, amount: uint256):
     """
-    @notice Market only: return `amount` escrowed allowances to `owner`'s free balance.
+    @notice Market only: return `amount` escrowed allowances to `owner`.
     """
     self._only_market()
     self._require_enterprise(owner, "allowances: owner not active enterprise")
-    assert self.escrowed[owner][vintage] >= amount, "allowances: insufficient escrow"
-    self.escrowed[owner][vintage] -= amount
-    self.total_escrowed[vintage] -= amount
+    self._unescrow(owner, vintage, amount)
     self.balanceOf[owner][vintage] += amount
+    log TransferSingle(
+        operator=msg.sender, sender=msg.sender, receiver=owner, id=vintage, value=amount
+    )
     log Released(owner=owner, vintage=vintage, amount=amount)
 
 
@@ -255,13 +279,12 @@ def deliver(sender: address, receiver: address, vintage: uint256, amount: uint25
     self._only_market()
     self._require_enterprise(sender, "allowances: sender not active enterprise")
     self._require_enterprise(receiver, "allowances: receiver not active enterprise")
-    assert self.escrowed[sender][vintage] >= amount, "allowances: insufficient escrow"
-    self.escrowed[sender][vintage] -= amount
-    self.total_escrowed[vintage] -= amount
+    self._unescrow(sender, vintage, amount)
     self.balanceOf[receiver][vintage] += amount
     log TransferSingle(
-        operator=msg.sender, sender=sender, receiver=receiver, id=vintage, value=amount
+        operator=msg.sender, sender=msg.sender, receiver=receiver, id=vintage, value=amount
     )
+    log Delivered(sender=sender, receiver=receiver, vintage=vintage, amount=amount)
 
 
 @external
