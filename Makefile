@@ -48,6 +48,7 @@ test: lint typecheck imports pytest
 
 bench: install
 	$(BIN)/carbonledger bench accounting
+	$(BIN)/carbonledger bench contracts
 
 contracts: install
 	$(BIN)/python -c "from carbonledger.contracts.build import main; main()"

@@ -12,7 +12,7 @@ from eth_utils.address import to_checksum_address
 
 from carbonledger.contracts import Artifact, compile_suite, load_suite
 from carbonledger.ledger.abi import ContractAbi
-from carbonledger.ledger.client import Chain, LedgerError, Signer
+from carbonledger.ledger.client import Chain, LedgerError, Receipt, Signer
 from carbonledger.ledger.contracts import (
     Allowances,
     CarbonCoin,
@@ -79,13 +79,19 @@ class Suite:
         self.settlement = Settlement(chain, book.settlement)
 
 
-def deploy_contract(chain: Chain, signer: Signer, artifact: Artifact, *args: Any) -> str:
+def deploy_receipt(chain: Chain, signer: Signer, artifact: Artifact, *args: Any) -> Receipt:
+    """Deploy one contract with constructor `args`; the receipt holds its address."""
     types = ContractAbi.from_json(artifact.abi).constructor_inputs
     data = artifact.bytecode + (encode(list(types), list(args)) if types else b"")
     receipt = chain.transact(signer, None, data)
     if not receipt.contract_address:
         raise LedgerError(f"deploying {artifact.name}: receipt has no contract address")
-    return to_checksum_address(receipt.contract_address)
+    return receipt
+
+
+def deploy_contract(chain: Chain, signer: Signer, artifact: Artifact, *args: Any) -> str:
+    receipt = deploy_receipt(chain, signer, artifact, *args)
+    return to_checksum_address(str(receipt.contract_address))
 
 
 def deploy_suite(

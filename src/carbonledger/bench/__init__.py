@@ -1,0 +1,1 @@
+"""Benchmarks run by ``carbonledger bench ...``; each prints its measurements."""
