@@ -96,3 +96,17 @@ def test_record_penalty(w: World) -> None:
     assert w.s.compliance.penalties(w.alice.address, YEAR) == 30_000_00
     with reverts("compliance: zero amount"):
         w.s.compliance.by(w.regulator).record_penalty(w.alice.address, YEAR, 0)
+
+
+def test_deployment_logs_initial_settings(world: World) -> None:
+    from carbonledger.ledger.contracts import decode_log
+
+    book = world.s.book
+    logs = world.chain.get_logs(
+        book.deployed_at_block, world.chain.block_number(), [book.compliance, book.reports]
+    )
+    first = {}
+    for ev in filter(None, map(decode_log, logs)):
+        first.setdefault(ev.name, ev.args)
+    assert first["OffsetCapSet"] == {"cap_bps": 500, "by": world.admin.address}
+    assert first["MaxConsecutiveSet"] == {"max_consecutive": 3, "by": world.admin.address}

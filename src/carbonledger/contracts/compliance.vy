@@ -75,7 +75,9 @@ def __init__(registry: address, reports: address, allowances: address, offsets: 
     REPORTS = reports
     ALLOWANCES = allowances
     OFFSETS = offsets
+    # 5%: the national ETS rule (CCER offsets <= 5% of allowances to surrender)
     self.offset_cap_bps = 500
+    log OffsetCapSet(cap_bps=500, by=msg.sender)
 
 
 @internal

