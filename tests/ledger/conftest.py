@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from backends import Backend, start_backend
+from ledger_backends import Backend, start_backend
 from ledger_testing import World, build_world
 
 from carbonledger.ledger import Chain

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from backends import Backend
+from ledger_backends import Backend
 from typer.testing import CliRunner
 
 from carbonledger.cli import app

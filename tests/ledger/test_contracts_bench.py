@@ -1,4 +1,4 @@
-from backends import Backend
+from ledger_backends import Backend
 
 from carbonledger.bench.contracts import format_table, measure
 from carbonledger.ledger import Chain

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backends import Backend
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from ledger_backends import Backend
 from ledger_testing import VINTAGE, YEAR, World, build_world, reverts
 
 from carbonledger.ledger import BlockState, Chain, Fill, Side, Signer
@@ -181,6 +181,28 @@ def run_machine(backend: Backend, chain: Chain, world: World, examples: int, ste
                     else "coin: receiver not active"
                 ):
                     m.cancel_order(oid)
+
+        @rule(data=st.data())
+        def bilateral_deal(self, data: st.DataObject) -> None:
+            seller, buyer = data.draw(st.permutations(self.ents))[:2]
+            if not (self.active[seller.address] and self.active[buyer.address]):
+                return
+            free = self.free(seller, VINTAGE)
+            price = data.draw(st.integers(1, 100_00))
+            most = min(free, self.coin(buyer) // price)
+            if most == 0:
+                return
+            amount = data.draw(st.integers(1, most))
+            proposer, acceptor = data.draw(st.permutations([seller, buyer]))
+            m = self.w.s.settlement
+            res = m.by(proposer).propose_deal(
+                acceptor.address, proposer == seller, VINTAGE, amount, price
+            )
+            deal_id = res.event("DealProposed")["deal_id"]
+            if data.draw(st.booleans()):
+                m.by(acceptor).accept_deal(deal_id, VINTAGE, amount, price)
+            else:
+                m.by(acceptor).cancel_deal(deal_id)
 
         # -- offsets -------------------------------------------------------------------
         @rule(data=st.data())

@@ -27,3 +27,13 @@ def test_every_external_function_has_natspec() -> None:
         documented = set(pattern.findall(text.replace("(\n", "(").replace(",\n", ",")))
         missing = [f for f in externals if f not in documented]
         assert not missing, f"{name}: no NatSpec @notice on {missing}"
+
+
+def test_python_role_flag_mirrors_roles_vy() -> None:
+    from carbonledger.ledger import Role
+
+    text = (SOURCE_DIR / "roles.vy").read_text()
+    body = text.split("flag Role:\n", 1)[1]
+    names = re.findall(r"^    (\w+)\s+#", body, re.M)
+    assert names == [r.name for r in Role]
+    assert [r.value for r in Role] == [1 << i for i in range(len(names))]

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from backends import Backend
+from ledger_backends import Backend
 from ledger_testing import PROJECT, VINTAGE, World
 from sqlalchemy import create_engine, func, select
 
@@ -80,7 +80,7 @@ def test_restart_continues_from_checkpoint(w: World, tmp_path: Path) -> None:
 def test_reconcile_reports_a_tampered_balance(w: World, tmp_path: Path) -> None:
     idx = Indexer(w.chain, w.s.book, engine=f"sqlite:///{tmp_path / 'l.db'}")
     idx.sync()
-    from carbonledger.ledger.indexer import coin_balances
+    from carbonledger.ledger.indexer import coin_balances, orders
 
     with idx.engine.begin() as conn:
         conn.execute(
@@ -88,8 +88,9 @@ def test_reconcile_reports_a_tampered_balance(w: World, tmp_path: Path) -> None:
             .where(coin_balances.c.account == w.alice.address)
             .values(balance=coin_balances.c.balance + 1)
         )
+        conn.execute(orders.update().where(orders.c.order_id == w.sell_order).values(remaining=9))
     kinds = {m.what for m in idx.reconcile()}
-    assert kinds == {"coin", "coin supply"}
+    assert kinds == {"coin", "coin supply", "order"}
 
 
 def _indexer_process(backend: Backend, book: Path, db: str) -> subprocess.Popen[bytes]:
