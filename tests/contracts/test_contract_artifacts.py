@@ -1,6 +1,16 @@
 import re
+from pathlib import Path
 
-from carbonledger.contracts import CONTRACTS, VYPER_VERSION, compile_suite, load_suite, source_hash
+import pytest
+
+from carbonledger.contracts import (
+    CONTRACTS,
+    VYPER_VERSION,
+    build,
+    compile_suite,
+    load_suite,
+    source_hash,
+)
 from carbonledger.contracts.build import SOURCE_DIR
 
 
@@ -37,3 +47,17 @@ def test_python_role_flag_mirrors_roles_vy() -> None:
     names = re.findall(r"^    (\w+)\s+#", body, re.M)
     assert names == [r.name for r in Role]
     assert [r.value for r in Role] == [1 << i for i in range(len(names))]
+
+
+def test_compile_is_cached_by_source_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = compile_suite()
+    assert sorted(
+        p.name for p in (tmp_path / "carbonledger" / "vyper" / source_hash()).iterdir()
+    ) == sorted(f"{n}.json" for n in CONTRACTS)
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("compiled again although the sources did not change")
+
+    monkeypatch.setattr(build, "compile_contract", refuse)
+    assert compile_suite() == first
