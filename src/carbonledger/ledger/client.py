@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_abi.exceptions import DecodingError
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
@@ -45,14 +46,20 @@ class Receipt:
     logs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _revert_from_rpc(err: RpcError) -> RevertError | None:
+def revert_from_rpc(err: RpcError) -> RevertError | None:
+    """The revert inside a node's error, or None when the error is something else.
+
+    Nodes differ: geth and anvil put the ABI-encoded ``Error(string)`` in ``data`` (a
+    string, or an object with a ``data`` field); others only say
+    ``execution reverted: <reason>`` in the message.
+    """
     data = err.data
     if isinstance(data, dict):
         data = data.get("data")
     if isinstance(data, str) and data.startswith("0x"):
         try:
             reason = decode_revert(hex_bytes(data))
-        except Exception:
+        except (ValueError, DecodingError):
             reason = None
         if reason is not None or "revert" in err.message.lower():
             return RevertError(reason, err.message)
@@ -100,7 +107,7 @@ class Chain:
         try:
             return hex_bytes(self.rpc.call("eth_call", [tx, block]))
         except RpcError as err:
-            revert = _revert_from_rpc(err)
+            revert = revert_from_rpc(err)
             if revert is not None:
                 raise revert from err
             raise
@@ -142,7 +149,7 @@ class Chain:
         try:
             return int(self.rpc.call("eth_estimateGas", [tx]), 16)
         except RpcError as err:
-            revert = _revert_from_rpc(err)
+            revert = revert_from_rpc(err)
             if revert is not None:
                 raise revert from err
             raise
