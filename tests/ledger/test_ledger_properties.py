@@ -1,8 +1,10 @@
 """Stateful property tests: random sequences of operations keep the supply invariants.
 
 Each example starts from the baseline world (restored by the backend's snapshot, or a
-fresh deployment). A small model chooses operations that should succeed, plus some that
-must be refused; after every step the invariants are checked against the chain itself.
+fresh deployment) and ends by checking that the indexer's SQL projection of the
+example's events equals the chain. A small model chooses operations that should
+succeed, plus some that must be refused; after every step the invariants are checked
+against the chain itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ledger_backends import Backend
 from ledger_testing import VINTAGE, YEAR, World, build_world, reverts
 
 from carbonledger.ledger import BlockState, Chain, Fill, Side, Signer
+from carbonledger.ledger.indexer import Indexer
 
 VINTAGES = (VINTAGE, VINTAGE + 1)  # VINTAGE + 1 is not eligible for YEAR
 
@@ -43,6 +46,8 @@ def run_machine(backend: Backend, chain: Chain, world: World, examples: int, ste
             else:
                 self.w = build_world(chain, backend.funded_key)
             w = self.w
+            # the SQL projection is rebuilt from this example's events and must match
+            self.indexer = Indexer(chain, w.s.book, engine="sqlite://", batch_blocks=50)
             self.ents: list[Signer] = [w.alice, w.bob, w.carol]
             self.active = {e.address: True for e in self.ents}
             self.obligation: dict[str, int] = {}
@@ -314,6 +319,11 @@ def run_machine(backend: Backend, chain: Chain, world: World, examples: int, ste
             now = not self.active[e.address]
             self.w.s.registry.by(self.w.regulator).set_status(e.address, now)
             self.active[e.address] = now
+
+        def teardown(self) -> None:
+            self.indexer.sync()
+            assert self.indexer.reconcile() == []
+            self.indexer.engine.dispose()
 
         # -- invariants, read from the chain -------------------------------------------
         @invariant()
