@@ -137,3 +137,13 @@ def test_market_lock_and_pay_via_an_account_market(w: World) -> None:
     assert res.event("Transfer")["receiver"] == w.bob.address
     with reverts("coin: insufficient balance"):
         market.send("market_pay", w.bob.address, 10**12)
+
+
+def test_coin_cannot_be_sent_to_the_market_directly(w: World) -> None:
+    """The market's balance must stay equal to the coin locked by open buy orders."""
+    market = w.s.settlement.address
+    with reverts("coin: use the market's functions"):
+        w.s.coin.by(w.alice).transfer(market, 1)
+    w.s.coin.by(w.alice).approve(w.carol.address, 1)
+    with reverts("coin: use the market's functions"):
+        w.s.coin.by(w.carol).transfer_from(w.alice.address, market, 1)

@@ -72,16 +72,17 @@ def _has(account: address, role: roles.Role) -> bool:
 
 @internal
 @view
-def _party(account: address) -> bool:
-    return account == self.market or staticcall Registry(REGISTRY).is_active(account)
+def _active(account: address) -> bool:
+    return staticcall Registry(REGISTRY).is_active(account)
 
 
 @internal
 def _move(sender: address, receiver: address, amount: uint256):
+    """Move coin; the market's own balance is reached only through market_lock/pay."""
     assert not self.paused, "coin: paused"
     assert receiver != empty(address), "coin: zero receiver"
-    assert self._party(sender), "coin: sender not active"
-    assert self._party(receiver), "coin: receiver not active"
+    assert sender == self.market or self._active(sender), "coin: sender not active"
+    assert receiver == self.market or self._active(receiver), "coin: receiver not active"
     assert self.balanceOf[sender] >= amount, "coin: insufficient balance"
     self.balanceOf[sender] -= amount
     self.balanceOf[receiver] += amount
@@ -97,7 +98,9 @@ def _only_market():
 def transfer(receiver: address, amount: uint256) -> bool:
     """
     @notice Send `amount` cents to `receiver`; both must be active organisations.
+    @dev Sending to the market directly is refused: its balance must equal open buy orders.
     """
+    assert receiver != self.market, "coin: use the market's functions"
     self._move(msg.sender, receiver, amount)
     return True
 
@@ -108,7 +111,8 @@ def transferFrom(sender: address, receiver: address, amount: uint256) -> bool:
     @notice Move `amount` cents from `sender` within the allowance it gave the caller.
     @dev The caller must be active as well: a suspended organisation does nothing.
     """
-    assert staticcall Registry(REGISTRY).is_active(msg.sender), "coin: caller not active"
+    assert self._active(msg.sender), "coin: caller not active"
+    assert receiver != self.market, "coin: use the market's functions"
     assert self.allowance[sender][msg.sender] >= amount, "coin: insufficient allowance"
     self.allowance[sender][msg.sender] -= amount
     log Approval(owner=sender, spender=msg.sender, value=self.allowance[sender][msg.sender])
@@ -121,7 +125,7 @@ def approve(spender: address, amount: uint256) -> bool:
     """
     @notice Let `spender` move up to `amount` cents of the caller's coin.
     """
-    assert staticcall Registry(REGISTRY).is_active(msg.sender), "coin: caller not active"
+    assert self._active(msg.sender), "coin: caller not active"
     self.allowance[msg.sender][spender] = amount
     log Approval(owner=msg.sender, spender=spender, value=amount)
     return True
@@ -136,7 +140,7 @@ def mint(receiver: address, amount: uint256, reference: bytes32):
     assert self._has(msg.sender, roles.Role.FINANCE), "coin: caller is not finance"
     assert not self.paused, "coin: paused"
     assert amount > 0, "coin: zero amount"
-    assert staticcall Registry(REGISTRY).is_active(receiver), "coin: receiver not active"
+    assert self._active(receiver), "coin: receiver not active"
     self.totalSupply += amount
     self.balanceOf[receiver] += amount
     log Transfer(sender=empty(address), receiver=receiver, value=amount)
