@@ -295,7 +295,13 @@ def test_every_restricted_function_is_listed() -> None:
         "offsets": {"surrender_from", "block_size"},
         "reports": set(),
         "compliance": {"obligation", "offset_cap", "status"},
-        "settlement": {"cancel_order", "accept_deal", "cancel_deal"},
+        "settlement": {
+            "cancel_order",
+            "accept_deal",
+            "cancel_deal",
+            "settle_signed_deal",
+            "revoke_signed_deal",
+        },
     }
     from carbonledger.ledger.contracts import contract_abi
 

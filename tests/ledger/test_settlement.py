@@ -1,6 +1,8 @@
+from eth_account.messages import encode_typed_data
+from eth_utils.crypto import keccak
 from ledger_testing import VINTAGE, World, reverts
 
-from carbonledger.ledger import DealState, Fill, Side
+from carbonledger.ledger import DealState, DealTerms, Fill, Side
 
 
 def test_place_orders_lock_escrow(world: World) -> None:
@@ -191,3 +193,89 @@ def test_propose_deal_reverts(w: World) -> None:
         m.propose_deal(w.bob.address, True, VINTAGE, 0, 1)
     with reverts("settlement: zero price"):
         m.propose_deal(w.bob.address, True, VINTAGE, 1, 0)
+
+
+def _terms(w: World, amount: int = 7, nonce: int = 1, deadline: int = 2**40) -> DealTerms:
+    return DealTerms(w.alice.address, w.bob.address, VINTAGE, amount, 95_00, nonce, deadline)
+
+
+def test_signed_deal_digest_matches_eip712(world: World) -> None:
+    terms = _terms(world)
+    message = encode_typed_data(full_message=world.s.settlement.deal_typed_data(terms))
+    expected = b"\x19\x01" + message.header + message.body
+    assert world.s.settlement.deal_digest(terms) == keccak(expected)
+
+
+def test_signed_deal_settles_once(w: World) -> None:
+    s = w.s
+    terms = _terms(w)
+    seller_sig = s.settlement.sign_deal(w.alice, terms)
+    buyer_sig = s.settlement.sign_deal(w.bob, terms)
+    bob_allow = s.allowances.balance_of(w.bob.address, VINTAGE)
+    alice_coin = s.coin.balance_of(w.alice.address)
+    res = s.settlement.by(w.operator).settle_signed_deal(terms, seller_sig, buyer_sig)
+    ev = res.event("SignedDealSettled")
+    assert ev["digest"] == s.settlement.deal_digest(terms)
+    assert (ev["seller"], ev["buyer"], ev["amount"], ev["price"], ev["by"]) == (
+        w.alice.address,
+        w.bob.address,
+        7,
+        95_00,
+        w.operator.address,
+    )
+    assert s.allowances.balance_of(w.bob.address, VINTAGE) == bob_allow + 7
+    assert s.coin.balance_of(w.alice.address) == alice_coin + 7 * 95_00
+    with reverts("settlement: deal already used"):
+        s.settlement.by(w.alice).settle_signed_deal(terms, seller_sig, buyer_sig)
+
+
+def test_signed_deal_reverts(w: World) -> None:
+    m = w.s.settlement
+    terms = _terms(w)
+    sig_a, sig_b = m.sign_deal(w.alice, terms), m.sign_deal(w.bob, terms)
+    with reverts("settlement: not a party or operator"):
+        m.by(w.carol).settle_signed_deal(terms, sig_a, sig_b)
+    with reverts("settlement: bad seller signature"):
+        m.by(w.bob).settle_signed_deal(terms, sig_b, sig_b)
+    with reverts("settlement: bad buyer signature"):
+        m.by(w.bob).settle_signed_deal(terms, sig_a, sig_a)
+    altered = terms._replace(amount=8)  # signatures cover the exact terms
+    with reverts("settlement: bad seller signature"):
+        m.by(w.bob).settle_signed_deal(altered, sig_a, sig_b)
+    expired = _terms(w, deadline=1)
+    with reverts("settlement: deal expired"):
+        m.by(w.bob).settle_signed_deal(
+            expired, m.sign_deal(w.alice, expired), m.sign_deal(w.bob, expired)
+        )
+    for bad, reason in (
+        (terms._replace(buyer=w.alice.address), "settlement: self trade"),
+        (terms._replace(amount=0), "settlement: zero amount"),
+        (terms._replace(price=0), "settlement: zero price"),
+    ):
+        with reverts(reason):
+            m.by(w.alice).settle_signed_deal(
+                bad, m.sign_deal(w.alice, bad), m.sign_deal(w.bob, bad)
+            )
+    too_big = _terms(w, amount=10**6)
+    with reverts("allowances: insufficient balance"):
+        m.by(w.alice).settle_signed_deal(
+            too_big, m.sign_deal(w.alice, too_big), m.sign_deal(w.bob, too_big)
+        )
+
+
+def test_signed_deal_can_be_revoked_by_a_party(w: World) -> None:
+    m = w.s.settlement
+    terms = _terms(w, nonce=2)
+    with reverts("settlement: not a party"):
+        m.by(w.carol).revoke_signed_deal(terms)
+    res = m.by(w.bob).revoke_signed_deal(terms)
+    assert res.event("SignedDealRevoked") == {
+        "digest": m.deal_digest(terms),
+        "by": w.bob.address,
+    }
+    with reverts("settlement: deal already used"):
+        m.by(w.alice).settle_signed_deal(
+            terms, m.sign_deal(w.alice, terms), m.sign_deal(w.bob, terms)
+        )
+    with reverts("settlement: deal already used"):
+        m.by(w.alice).revoke_signed_deal(terms)

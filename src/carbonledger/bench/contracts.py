@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from eth_utils.crypto import keccak
 
 from carbonledger.contracts import load_suite
-from carbonledger.ledger import Chain, Fill, Role, Side, Signer, Suite, TxResult, deploy_suite
+from carbonledger.ledger import (
+    Chain,
+    DealTerms,
+    Fill,
+    Role,
+    Side,
+    Signer,
+    Suite,
+    TxResult,
+    deploy_suite,
+)
 from carbonledger.ledger.client import Receipt
 from carbonledger.ledger.deploy import deploy_receipt
 
@@ -211,6 +221,13 @@ def _market(s: Suite, c: _Cast, rows: list[Row]) -> None:
         rows,
         "settlement.accept_deal (settles)",
         lambda: st.by(c.bob).accept_deal(deal_id, VINTAGE, 5, 88_00),
+    )
+    terms = DealTerms(c.alice.address, c.bob.address, VINTAGE, 5, 88_00, 1, 2**40)
+    sigs = (st.sign_deal(c.alice, terms), st.sign_deal(c.bob, terms))
+    _timed(
+        rows,
+        "settlement.settle_signed_deal (EIP-712)",
+        lambda: st.by(c.operator).settle_signed_deal(terms, *sigs),
     )
 
 

@@ -6,8 +6,8 @@
         order locks amount x limit price in coin. MARKET_OPERATOR settles matched fills
         in batches; a batch is atomic (one bad fill reverts all). Cancelling releases
         what is left. A bilateral (negotiated) deal settles when both parties have
-        approved its terms on chain: the proposer by proposing, the counterparty by
-        accepting.
+        approved its terms: on chain (the proposer by proposing, the counterparty by
+        accepting), or off chain with EIP-712 signatures of both over the same terms.
 @dev Coin invariant: this contract's coin balance == sum over open buy orders of
      remaining x price.
 """
@@ -48,6 +48,15 @@ struct Fill:
     sell_order: uint256
     amount: uint256  # tonnes
     price: uint256  # cents per tonne
+
+struct DealTerms:
+    seller: address
+    buyer: address
+    vintage: uint256
+    amount: uint256
+    price: uint256
+    nonce: uint256  # any number making the terms unique
+    deadline: uint256  # unix seconds after which the signatures are void
 
 struct Deal:
     seller: address
@@ -100,14 +109,37 @@ event DealCancelled:
     deal_id: indexed(uint256)
     by: indexed(address)
 
+event SignedDealSettled:
+    digest: indexed(bytes32)
+    seller: indexed(address)
+    buyer: indexed(address)
+    vintage: uint256
+    amount: uint256
+    price: uint256
+    by: address
+
+event SignedDealRevoked:
+    digest: indexed(bytes32)
+    by: indexed(address)
+
 REGISTRY: public(immutable(address))
 ALLOWANCES: public(immutable(address))
 COIN: public(immutable(address))
+
+DOMAIN_SEPARATOR: public(immutable(bytes32))
+DEAL_TYPEHASH: constant(bytes32) = keccak256(
+    "DealTerms(address seller,address buyer,uint256 vintage,uint256 amount,uint256 price,uint256 nonce,uint256 deadline)"
+)
+DOMAIN_TYPEHASH: constant(bytes32) = keccak256(
+    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+)
 
 orders: public(HashMap[uint256, Order])
 order_count: public(uint256)
 deals: public(HashMap[uint256, Deal])
 deal_count: public(uint256)
+# EIP-712 digests of signed deals already settled or revoked
+signed_deal_used: public(HashMap[bytes32, bool])
 
 
 @deploy
@@ -115,6 +147,15 @@ def __init__(registry: address, allowances: address, coin: address):
     REGISTRY = registry
     ALLOWANCES = allowances
     COIN = coin
+    DOMAIN_SEPARATOR = keccak256(
+        abi_encode(
+            DOMAIN_TYPEHASH,
+            keccak256("carbonledger Settlement"),
+            keccak256("1"),
+            chain.id,
+            self,
+        )
+    )
 
 
 @internal
@@ -269,10 +310,7 @@ def accept_deal(deal_id: uint256, vintage: uint256, amount: uint256, price: uint
         "settlement: terms differ"
     )
     self.deals[deal_id].state = DEAL_SETTLED
-    extcall Allowances(ALLOWANCES).escrow(deal.seller, deal.vintage, deal.amount)
-    extcall Allowances(ALLOWANCES).deliver(deal.seller, deal.buyer, deal.vintage, deal.amount)
-    extcall Coin(COIN).market_lock(deal.buyer, deal.amount * deal.price)
-    extcall Coin(COIN).market_pay(deal.seller, deal.amount * deal.price)
+    self._swap(deal.seller, deal.buyer, deal.vintage, deal.amount, deal.price)
     log DealSettled(
         deal_id=deal_id,
         seller=deal.seller,
@@ -293,3 +331,89 @@ def cancel_deal(deal_id: uint256):
     assert msg.sender == deal.seller or msg.sender == deal.buyer, "settlement: not a party"
     self.deals[deal_id].state = DEAL_CANCELLED
     log DealCancelled(deal_id=deal_id, by=msg.sender)
+
+
+@internal
+def _swap(seller: address, buyer: address, vintage: uint256, amount: uint256, price: uint256):
+    extcall Allowances(ALLOWANCES).escrow(seller, vintage, amount)
+    extcall Allowances(ALLOWANCES).deliver(seller, buyer, vintage, amount)
+    extcall Coin(COIN).market_lock(buyer, amount * price)
+    extcall Coin(COIN).market_pay(seller, amount * price)
+
+
+@internal
+@pure
+def _recover(digest: bytes32, signature: Bytes[65]) -> address:
+    r: uint256 = convert(slice(signature, 0, 32), uint256)
+    s: uint256 = convert(slice(signature, 32, 32), uint256)
+    v: uint256 = convert(slice(signature, 64, 1), uint256)
+    return ecrecover(digest, v, r, s)
+
+
+@external
+@view
+def deal_digest(terms: DealTerms) -> bytes32:
+    """
+    @notice The EIP-712 digest both parties sign for `terms`.
+    """
+    return self._digest(terms)
+
+
+@internal
+@view
+def _digest(terms: DealTerms) -> bytes32:
+    struct_hash: bytes32 = keccak256(
+        abi_encode(
+            DEAL_TYPEHASH,
+            terms.seller,
+            terms.buyer,
+            terms.vintage,
+            terms.amount,
+            terms.price,
+            terms.nonce,
+            terms.deadline,
+        )
+    )
+    return keccak256(concat(b"\x19\x01", DOMAIN_SEPARATOR, struct_hash))
+
+
+@external
+def settle_signed_deal(terms: DealTerms, seller_sig: Bytes[65], buyer_sig: Bytes[65]):
+    """
+    @notice Either party or a MARKET_OPERATOR: settle a negotiated deal that both
+            parties signed off chain (EIP-712), atomically and at most once.
+    """
+    assert msg.sender == terms.seller or msg.sender == terms.buyer or self._has(
+        msg.sender, roles.Role.MARKET_OPERATOR
+    ), "settlement: not a party or operator"
+    assert block.timestamp <= terms.deadline, "settlement: deal expired"
+    assert terms.seller != terms.buyer, "settlement: self trade"
+    assert terms.amount > 0, "settlement: zero amount"
+    assert terms.price > 0, "settlement: zero price"
+    digest: bytes32 = self._digest(terms)
+    assert not self.signed_deal_used[digest], "settlement: deal already used"
+    assert self._recover(digest, seller_sig) == terms.seller, "settlement: bad seller signature"
+    assert self._recover(digest, buyer_sig) == terms.buyer, "settlement: bad buyer signature"
+    self.signed_deal_used[digest] = True
+    self._swap(terms.seller, terms.buyer, terms.vintage, terms.amount, terms.price)
+    log SignedDealSettled(
+        digest=digest,
+        seller=terms.seller,
+        buyer=terms.buyer,
+        vintage=terms.vintage,
+        amount=terms.amount,
+        price=terms.price,
+        by=msg.sender,
+    )
+
+
+@external
+def revoke_signed_deal(terms: DealTerms):
+    """
+    @notice Either party: void signed terms before they are settled.
+    """
+    assert msg.sender == terms.seller or msg.sender == terms.buyer, "settlement: not a party"
+    digest: bytes32 = self._digest(terms)
+    assert not self.signed_deal_used[digest], "settlement: deal already used"
+    self.signed_deal_used[digest] = True
+    log SignedDealRevoked(digest=digest, by=msg.sender)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import Any, ClassVar, NamedTuple, Self
 
+from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
 
 from carbonledger.contracts import CONTRACTS, load_artifact
@@ -117,6 +118,37 @@ class Fill(NamedTuple):
     sell_order: int
     amount: int
     price: int
+
+
+class DealTerms(NamedTuple):
+    """Terms of a negotiated deal that both parties sign off chain (EIP-712)."""
+
+    seller: str
+    buyer: str
+    vintage: int
+    amount: int
+    price: int  # cents per tonne
+    nonce: int  # any number making the terms unique
+    deadline: int  # unix seconds
+
+
+DEAL_TYPES = {
+    "EIP712Domain": [
+        {"name": "name", "type": "string"},
+        {"name": "version", "type": "string"},
+        {"name": "chainId", "type": "uint256"},
+        {"name": "verifyingContract", "type": "address"},
+    ],
+    "DealTerms": [
+        {"name": "seller", "type": "address"},
+        {"name": "buyer", "type": "address"},
+        {"name": "vintage", "type": "uint256"},
+        {"name": "amount", "type": "uint256"},
+        {"name": "price", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ],
+}
 
 
 class Deal(NamedTuple):
@@ -482,3 +514,33 @@ class Settlement(Contract):
 
     def cancel_deal(self, deal_id: int) -> TxResult:
         return self.send("cancel_deal", deal_id)
+
+    def deal_typed_data(self, terms: DealTerms) -> dict[str, Any]:
+        """The EIP-712 message a party signs (wallets can display it)."""
+        return {
+            "types": DEAL_TYPES,
+            "primaryType": "DealTerms",
+            "domain": {
+                "name": "carbonledger Settlement",
+                "version": "1",
+                "chainId": self.chain.chain_id,
+                "verifyingContract": self.address,
+            },
+            "message": terms._asdict(),
+        }
+
+    def sign_deal(self, signer: Signer, terms: DealTerms) -> bytes:
+        """Sign `terms` as `signer` (65 bytes r, s, v)."""
+        message = encode_typed_data(full_message=self.deal_typed_data(terms))
+        return bytes(signer.account.sign_message(message).signature)
+
+    def deal_digest(self, terms: DealTerms) -> bytes:
+        return bytes(self.call("deal_digest", tuple(terms)))
+
+    def settle_signed_deal(
+        self, terms: DealTerms, seller_signature: bytes, buyer_signature: bytes
+    ) -> TxResult:
+        return self.send("settle_signed_deal", tuple(terms), seller_signature, buyer_signature)
+
+    def revoke_signed_deal(self, terms: DealTerms) -> TxResult:
+        return self.send("revoke_signed_deal", tuple(terms))
