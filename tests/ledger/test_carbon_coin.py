@@ -147,3 +147,17 @@ def test_coin_cannot_be_sent_to_the_market_directly(w: World) -> None:
     w.s.coin.by(w.alice).approve(w.carol.address, 1)
     with reverts("coin: use the market's functions"):
         w.s.coin.by(w.carol).transfer_from(w.alice.address, market, 1)
+
+
+def test_a_mined_revert_reports_its_reason(w: World) -> None:
+    """With the gas given, nothing is estimated: the node mines the failing transaction."""
+    from carbonledger.ledger import RevertError
+
+    coin = w.s.coin
+    data = coin.abi.functions["transfer"].encode([w.bob.address, 10**15])
+    try:
+        w.chain.transact(w.alice, coin.address, data, gas=200_000)
+    except RevertError as err:
+        assert err.reason == "coin: insufficient balance"
+    else:
+        raise AssertionError("the transfer should have reverted")

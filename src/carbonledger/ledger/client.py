@@ -207,8 +207,29 @@ class Chain:
             raise
         receipt = self.wait(tx_hash)
         if receipt.status != 1:
-            raise RevertError(None, f"in mined transaction {tx_hash}")
+            raise self._mined_revert(signer, to, data, receipt)
         return receipt
+
+    def _mined_revert(
+        self, signer: Signer, to: str | None, data: bytes, receipt: Receipt
+    ) -> RevertError:
+        """Replay a failed transaction to learn its reason: on the previous block's state
+        (exact when it was alone in its block), else, where the node keeps no history,
+        on the latest state (a reverted transaction changed nothing there but the
+        sender's nonce).
+        """
+        detail = f"in mined transaction {receipt.tx_hash}"
+        if to is None:
+            return RevertError(None, detail)
+        for block in (hex(receipt.block_number - 1), "latest"):
+            try:
+                self.call(to, data, signer.address, block=block)
+            except RevertError as err:
+                return RevertError(err.reason, detail)
+            except RpcError:
+                continue
+            break
+        return RevertError(None, detail)
 
     def send_value(self, signer: Signer, to: str, value: int) -> Receipt:
         return self.transact(signer, to, b"", value=value, gas=21000)
