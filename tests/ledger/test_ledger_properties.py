@@ -129,7 +129,7 @@ def run_machine(backend: Backend, chain: Chain, world: World, examples: int, ste
                 self.w.s.coin.by(sender).transfer(receiver.address, amount)
 
         # -- market --------------------------------------------------------------------
-        @rule(data=st.data(), side=st.sampled_from(Side))
+        @rule(data=st.data(), side=st.sampled_from([Side.BUY, Side.SELL]))
         def place_order(self, data: st.DataObject, side: Side) -> None:
             e = data.draw(st.sampled_from(self.ents))
             if not self.active[e.address]:

@@ -135,3 +135,12 @@ def test_surrender_from_refuses_everyone_but_compliance(world: World) -> None:
 def test_block_size_view(world: World) -> None:
     assert world.s.offsets.call("block_size", world.block_id) == 100
     assert world.s.offsets.call("block_size", 10**6) == 0
+
+
+def test_unknown_records_read_as_none(world: World) -> None:
+    from carbonledger.ledger import DealState, ReportState, Side
+
+    assert world.s.offsets.block(10**6).state == BlockState.NONE
+    assert world.s.reports.report(10**6).state == ReportState.NONE
+    assert world.s.settlement.order(10**6).side == Side.NONE
+    assert world.s.settlement.deal(10**6).state == DealState.NONE

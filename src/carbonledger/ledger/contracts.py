@@ -37,12 +37,14 @@ class AllocationKind(IntEnum):
 
 
 class BlockState(IntEnum):
+    NONE = 0  # no such record
     HELD = 1
     RETIRED = 2
     SURRENDERED = 3
 
 
 class ReportState(IntEnum):
+    NONE = 0  # no such record
     SUBMITTED = 1
     ASSIGNED = 2
     VERIFIED = 3
@@ -58,11 +60,13 @@ class ComplianceStatus(IntEnum):
 
 
 class Side(IntEnum):
+    NONE = 0  # no such record
     BUY = 1
     SELL = 2
 
 
 class DealState(IntEnum):
+    NONE = 0  # no such record
     OPEN = 1
     SETTLED = 2
     CANCELLED = 3
@@ -355,7 +359,7 @@ class Offsets(Contract):
 
     def block(self, block_id: int) -> OffsetBlock:
         owner, project, vintage, first, last, state = self.call("blocks", block_id)
-        return OffsetBlock(owner, project, vintage, first, last, BlockState(state or 1))
+        return OffsetBlock(owner, project, vintage, first, last, BlockState(state))
 
     def block_count(self) -> int:
         return int(self.call("block_count"))
@@ -388,7 +392,7 @@ class EmissionReports(Contract):
 
     def report(self, report_id: int) -> Report:
         values = list(self.call("reports", report_id))
-        values[-1] = ReportState(values[-1] or ReportState.SUBMITTED)
+        values[-1] = ReportState(values[-1])
         return Report(*values)
 
     def report_id_of(self, enterprise: str, period: int, version: int) -> int:
@@ -486,14 +490,14 @@ class Settlement(Contract):
 
     def order(self, order_id: int) -> Order:
         owner, side, vintage, remaining, price, is_open = self.call("orders", order_id)
-        return Order(owner, Side(side or Side.BUY), vintage, remaining, price, is_open)
+        return Order(owner, Side(side), vintage, remaining, price, is_open)
 
     def order_count(self) -> int:
         return int(self.call("order_count"))
 
     def deal(self, deal_id: int) -> Deal:
         seller, buyer, vintage, amount, price, proposer, state = self.call("deals", deal_id)
-        return Deal(seller, buyer, vintage, amount, price, proposer, DealState(state or 1))
+        return Deal(seller, buyer, vintage, amount, price, proposer, DealState(state))
 
     def place_order(self, side: Side, vintage: int, amount: int, price_cents: int) -> TxResult:
         return self.send("place_order", int(side), vintage, amount, price_cents)
