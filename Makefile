@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint typecheck imports pytest bench lock clean
+.PHONY: help install run test lint typecheck imports pytest bench lock clean contracts
 
 help:
 	@echo "make run    install what is needed and start carbonledger"
 	@echo "make test   install and run the full test suite (lint, types, imports, tests)"
 	@echo "make bench  run the benchmarks"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+	@echo "make contracts  recompile the Vyper contracts into their committed artefacts"
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,10 @@ test: lint typecheck imports pytest
 
 bench: install
 	$(BIN)/carbonledger bench accounting
+	$(BIN)/carbonledger bench contracts
+
+contracts: install
+	$(BIN)/python -c "from carbonledger.contracts.build import main; main()"
 
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \

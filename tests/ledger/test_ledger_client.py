@@ -1,0 +1,46 @@
+"""Node-independent parts of the client: revert parsing and ABI handling."""
+
+import pytest
+from eth_abi.abi import encode
+
+from carbonledger.ledger.abi import decode_revert
+from carbonledger.ledger.client import revert_from_rpc
+from carbonledger.ledger.contracts import contract_abi
+from carbonledger.ledger.rpc import RpcError
+
+ERROR = bytes.fromhex("08c379a0") + encode(["string"], ["coin: paused"])
+
+
+def test_revert_reason_from_data_string_object_or_message() -> None:
+    as_string = RpcError("eth_estimateGas", 3, "execution reverted", "0x" + ERROR.hex())
+    as_object = RpcError("eth_call", -32000, "execution reverted", {"data": "0x" + ERROR.hex()})
+    in_message = RpcError("eth_estimateGas", -32000, "execution reverted: coin: paused")
+    for err in (as_string, as_object, in_message):
+        revert = revert_from_rpc(err)
+        assert revert is not None and revert.reason == "coin: paused"
+
+
+def test_revert_without_reason_and_other_errors() -> None:
+    bare = revert_from_rpc(RpcError("eth_call", 3, "execution reverted", "0x"))
+    assert bare is not None and bare.reason is None
+    assert revert_from_rpc(RpcError("eth_sendRawTransaction", -32000, "nonce too low")) is None
+
+
+def test_decode_revert_ignores_custom_errors() -> None:
+    assert decode_revert(ERROR) == "coin: paused"
+    assert decode_revert(bytes.fromhex("4e487b71") + encode(["uint256"], [0x11])) is None
+
+
+def test_tuple_outputs_are_checksummed() -> None:
+    orders = contract_abi("settlement").functions["orders"]
+    raw = encode(
+        ["(address,uint8,uint256,uint256,uint256,bool)"], [("0x" + "ab" * 20, 2, 1, 2, 3, True)]
+    )
+    assert orders.decode(raw) == ("0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB", 2, 1, 2, 3, True)
+
+
+def test_function_selector_and_arity() -> None:
+    transfer = contract_abi("carbon_coin").functions["transfer"]
+    assert transfer.selector.hex() == "a9059cbb"  # the ERC-20 selector
+    with pytest.raises(TypeError, match="takes 2 arguments"):
+        transfer.encode(["0x" + "00" * 20])
