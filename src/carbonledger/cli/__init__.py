@@ -10,6 +10,7 @@ import typer
 
 from carbonledger.cli import accounting as _accounting
 from carbonledger.cli import bench as _bench
+from carbonledger.cli import chain as _chain
 
 app = typer.Typer(
     name="carbonledger",
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 
 _accounting.register(app)
+_chain.register(app)
 app.add_typer(_bench.app, name="bench")
 
 
