@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any
 
 from eth_account import Account
+from eth_utils import to_checksum_address
 
 
 def rpc(url: str, method: str, *params: Any, timeout: float = 10.0) -> Any:
@@ -39,6 +40,8 @@ def sign(key: str, chain_id: int, nonce: int, **fields: Any) -> str:
         "maxPriorityFeePerGas": 0,
     }
     tx.update(fields)
+    if isinstance(tx.get("to"), str):
+        tx["to"] = to_checksum_address(tx["to"])
     if "gasPrice" in tx:
         tx.pop("maxFeePerGas")
         tx.pop("maxPriorityFeePerGas")
