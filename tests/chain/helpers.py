@@ -69,3 +69,97 @@ def wait_until(predicate: Any, timeout: float, what: str) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Load:
+    """Background senders: one thread per account, each bound to one node's RPC URL.
+
+    A transaction that is refused (for example while NATS elects a new stream leader) is
+    resent unchanged until accepted, so nonces never leave gaps. Receipts are polled and
+    kept as returned, to compare with every node afterwards.
+    """
+
+    def __init__(self, chain_id: int, senders: list[tuple[str, str]], interval: float = 0.01):
+        import threading
+
+        self.chain_id = chain_id
+        self.senders = senders  # (private key, rpc url)
+        self.interval = interval
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.accepted: dict[str, str] = {}  # tx hash -> url it was sent to
+        self.receipts: dict[str, dict[str, Any]] = {}
+        self.longest_refusal = 0.0
+        self.errors: list[str] = []
+        self.threads = [
+            threading.Thread(target=self._send, args=(key, url), daemon=True)
+            for key, url in senders
+        ]
+        self.threads.append(threading.Thread(target=self._poll, daemon=True))
+
+    def start(self) -> Load:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(timeout=30)
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.accepted)
+
+    def _send(self, key: str, url: str) -> None:
+        nonce = 0
+        while not self.stop_event.is_set():
+            raw = sign(key, self.chain_id, nonce, gas=30_000)
+            refused_since = None
+            while not self.stop_event.is_set():
+                try:
+                    reply = rpc_raw(url, "eth_sendRawTransaction", raw, timeout=20)
+                except OSError as err:
+                    reply = {"error": {"message": str(err)}}
+                if "result" in reply:
+                    break
+                message = str(reply["error"].get("message"))
+                if message.startswith("already known"):
+                    break
+                if refused_since is None:
+                    refused_since = time.monotonic()
+                time.sleep(0.05)
+            else:
+                return
+            if refused_since is not None:
+                self.longest_refusal = max(self.longest_refusal, time.monotonic() - refused_since)
+            with self.lock:
+                self.accepted[reply.get("result") or "0x" + _hash(raw)] = url
+            nonce += 1
+            time.sleep(self.interval)
+
+    def _poll(self) -> None:
+        while not self.stop_event.is_set():
+            with self.lock:
+                todo = [(h, u) for h, u in self.accepted.items() if h not in self.receipts]
+            for tx_hash, url in todo[:200]:
+                try:
+                    receipt = rpc(url, "eth_getTransactionReceipt", tx_hash, timeout=5)
+                except (OSError, AssertionError):
+                    continue
+                if receipt is not None:
+                    with self.lock:
+                        self.receipts[tx_hash] = receipt
+            time.sleep(0.1)
+
+
+def _hash(raw: str) -> str:
+    from eth_utils import keccak
+
+    return bytes(keccak(bytes.fromhex(raw[2:]))).hex()
+
+
+def same_receipts_everywhere(urls: list[str], receipts: dict[str, dict[str, Any]]) -> None:
+    for tx_hash, returned in receipts.items():
+        for url in urls:
+            assert rpc(url, "eth_getTransactionReceipt", tx_hash) == returned, (tx_hash, url)

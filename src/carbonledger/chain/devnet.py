@@ -250,17 +250,22 @@ class Devnet:
         genesis_overrides: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         self.init(nodes, base_port, genesis_overrides=genesis_overrides)
+        self.start_all(timeout)
+        return self.manifest()
+
+    def start_all(self, timeout: float = 60.0) -> None:
+        """Start every NATS server and node of an initialised (or stopped) devnet."""
+        count = len(self.manifest()["nodes"])
         try:
-            for i in range(nodes):
+            for i in range(count):
                 self.start_nats(i)
             self.wait_nats(timeout)
-            for i in range(nodes):
+            for i in range(count):
                 self.start_node(i)
             self.wait_nodes(timeout)
         except BaseException:
             self.down()
             raise
-        return self.manifest()
 
     def wait_nats(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

@@ -165,14 +165,22 @@ class Node:
 
     def load_chain(self) -> None:
         """Verify and re-execute the stored chain, rebuilding state and finality."""
+        from carbonledger.chain.verify import verify_store
+
         g0 = genesis_header(self.genesis)
         stored0 = self.store.stored_hash(0)
         if stored0 is None:
             self.store.put_block(g0, [], [])
         elif stored0 != g0.hash:
             raise ChainCorruptedError("block 0: stored genesis differs from the genesis file")
+        # the stored receipts, logs and attestations must match the headers before the
+        # blocks are re-executed against those headers
+        checked = verify_store(self.store, self.genesis)
+        if not checked.ok:
+            raise ChainCorruptedError(str(checked.error))
         parent = g0
-        for stored_hash, header in self.store.iter_headers(1):
+        for _number, stored_hash, encoded in self.store.iter_headers(1):
+            header = Header.decode(encoded)
             if header.hash != stored_hash:
                 raise ChainCorruptedError(
                     f"block {header.number}: stored hash does not match its header"
@@ -567,7 +575,8 @@ class Node:
         }
         if self.nc is not None and self.nc.is_connected:
             nats_status["connected_url"] = str(self.nc.connected_url.geturl())
-            nats_status["connected_server"] = self.nc.connected_server_id
+            server_info = getattr(self.nc, "_server_info", None) or {}
+            nats_status["connected_server"] = server_info.get("server_name")
             try:
                 stream = await self.js.stream_info(self.genesis.stream_name)
                 nats_status["messages"] = stream.state.messages

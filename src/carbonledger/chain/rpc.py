@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from carbonledger.chain.executor import CallRevertedError
 from carbonledger.chain.node import Node, OrderingUnavailableError
 from carbonledger.chain.store import StoredReceipt
 from carbonledger.chain.tx import Tx, TxRejectedError, decode_tx
+
+log = logging.getLogger("carbonledger.chain.rpc")
 
 CLIENT_VERSION = "carbonledger-chain/0.1.0"
 MAX_LOG_RESULTS = 10_000
@@ -105,6 +108,9 @@ class Rpc:
             TypeError,
         ) as err:
             return _error(request_id, _as_rpc_error(err))
+        except Exception as err:
+            log.exception("%s failed", item["method"])
+            return _error(request_id, RpcError(-32603, f"internal error: {type(err).__name__}"))
         return {"jsonrpc": "2.0", "id": request_id, "result": result}
 
     # -- helpers ----------------------------------------------------------------------

@@ -156,11 +156,12 @@ class BlockStore:
         row = self.db.execute("SELECT number FROM blocks WHERE hash = ?", (block_hash,)).fetchone()
         return None if row is None else int(row[0])
 
-    def iter_headers(self, start: int = 0) -> Iterator[tuple[bytes, Header]]:
-        for stored_hash, header in self.db.execute(
-            "SELECT hash, header FROM blocks WHERE number >= ? ORDER BY number", (start,)
+    def iter_headers(self, start: int = 0) -> Iterator[tuple[int, bytes, bytes]]:
+        """(number, stored hash, encoded header) in order; decoding is the caller's check."""
+        for number, stored_hash, header in self.db.execute(
+            "SELECT number, hash, header FROM blocks WHERE number >= ? ORDER BY number", (start,)
         ):
-            yield bytes(stored_hash), Header.decode(header)
+            yield int(number), bytes(stored_hash), bytes(header)
 
     def block_raw_txs(self, number: int) -> list[bytes]:
         return [

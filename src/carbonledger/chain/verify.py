@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import rlp
+
 from carbonledger.chain.block import Header, attestation_hash, decode_receipt
 from carbonledger.chain.crypto import recover_signer
 from carbonledger.chain.genesis import Genesis
@@ -41,10 +43,17 @@ def verify_store(store: BlockStore, genesis: Genesis) -> VerifyResult:
 
     parent: Header | None = None
     count = 0
-    for stored_hash, header in store.iter_headers(0):
+    for number, stored_hash, encoded in store.iter_headers(0):
         count += 1
         try:
-            _require(header.hash == stored_hash, "stored hash does not match its header")
+            try:
+                header = Header.decode(encoded)
+            except (rlp.exceptions.DecodingError, ValueError, IndexError):
+                raise _BadBlockError("stored header does not decode") from None
+            _require(
+                header.number == number and header.hash == stored_hash,
+                "stored hash does not match its header",
+            )
             if parent is None:
                 _require(
                     header == genesis_header(genesis),
@@ -53,7 +62,7 @@ def verify_store(store: BlockStore, genesis: Genesis) -> VerifyResult:
             else:
                 _check_block(store, genesis, parent, header)
         except _BadBlockError as err:
-            return VerifyResult(False, count, header.number, f"block {header.number}: {err}")
+            return VerifyResult(False, count, number, f"block {number}: {err}")
         parent = header
     return VerifyResult(True, count)
 
@@ -91,7 +100,10 @@ def _check_block(store: BlockStore, genesis: Genesis, parent: Header, header: He
     previous = 0
     expected_logs: list[tuple[int, bytes, tuple[bytes, ...], bytes]] = []
     for r in receipts:
-        _type, _status, cumulative, r_bloom, logs = decode_receipt(r.encoded)
+        try:
+            _type, _status, cumulative, r_bloom, logs = decode_receipt(r.encoded)
+        except (rlp.exceptions.DecodingError, ValueError, TypeError):
+            raise _BadBlockError(f"receipt {r.idx} does not decode") from None
         _require(r.gas_used == cumulative - previous, f"receipt {r.idx}: gas used was altered")
         _require(logs_bloom(logs) == r_bloom, f"receipt {r.idx}: bloom does not match its logs")
         previous = cumulative
