@@ -10,7 +10,7 @@ from eth_utils import keccak as eth_keccak
 from eth_utils import to_checksum_address
 
 from carbonledger.chain.crypto import address_of_private_key
-from carbonledger.chain.executor import ChainState
+from carbonledger.chain.executor import HOLD_BLOCKS, ChainState
 from carbonledger.chain.genesis import Genesis, Validator
 from carbonledger.chain.node import build_header, genesis_header
 from carbonledger.chain.trie import EMPTY_TRIE_ROOT, ordered_trie_root
@@ -84,14 +84,22 @@ def test_contract_address_follows_sender_and_nonce(erc20: dict[str, Any]) -> Non
     assert state.code(receipt.contract_address) != b""
 
 
-def test_invalid_transactions_are_left_out_of_the_block() -> None:
+def test_reused_nonces_are_left_out_and_early_nonces_wait_for_the_gap() -> None:
     g = genesis()
     state = ChainState(g)
     to = to_checksum_address("0x" + "22" * 20)
-    txs = [signed(0, to=to), signed(0, to=to, value=1), signed(2, to=to), signed(1, to=to)]
+    txs = [signed(0, to=to), signed(0, to=to, value=1), signed(2, to=to), signed(4, to=to)]
     executed = state.execute_block(1, g.timestamp_ms, b"\x00" * 32, txs)
-    assert [t.nonce for t in executed.txs] == [0, 1]
-    assert state.nonce(ADMIN) == 2
+    assert [t.nonce for t in executed.txs] == [0]
+    assert state.held_nonces(ADMIN) == [2, 4]
+    executed = state.execute_block(2, g.timestamp_ms, b"\x00" * 32, [signed(1, to=to)])
+    assert [t.nonce for t in executed.txs] == [1, 2]
+    assert state.nonce(ADMIN) == 3
+    assert state.held_nonces(ADMIN) == [4]
+    # a held transaction whose gap is never filled expires
+    for number in range(3, 3 + HOLD_BLOCKS + 1):
+        state.execute_block(number, g.timestamp_ms, b"\x00" * 32, [])
+    assert state.held_nonces(ADMIN) == []
 
 
 def test_reverted_transaction_has_status_zero_and_keeps_state() -> None:

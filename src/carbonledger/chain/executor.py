@@ -69,12 +69,44 @@ def _revert_output(message: str) -> bytes:
     return bytes.fromhex(tail[:end])
 
 
+HOLD_BLOCKS = 100
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutedBlock:
     txs: tuple[Tx, ...]
     receipts: tuple[Receipt, ...]
     gas_used: int
     bloom: int
+
+
+class _BlockBuilder:
+    def __init__(self, number: int, gas_limit: int) -> None:
+        self.number = number
+        self.gas_limit = gas_limit
+        self.cumulative = 0
+        self.bloom = 0
+        self.txs: list[Tx] = []
+        self.receipts: list[Receipt] = []
+
+    def add(
+        self,
+        tx: Tx,
+        status: int,
+        gas_used: int,
+        logs: tuple[LogEntry, ...],
+        created: bytes | None,
+    ) -> None:
+        self.cumulative += gas_used
+        tx_bloom = logs_bloom(logs)
+        self.bloom |= tx_bloom
+        self.txs.append(tx)
+        self.receipts.append(
+            Receipt(tx.type, status, self.cumulative, gas_used, logs, tx_bloom, created)
+        )
+
+    def result(self) -> ExecutedBlock:
+        return ExecutedBlock(tuple(self.txs), tuple(self.receipts), self.cumulative, self.bloom)
 
 
 class ChainState:
@@ -92,6 +124,8 @@ class ChainState:
         self.nonces: dict[bytes, int] = {}
         self.admins = frozenset(genesis.admins)
         self.allowed: set[bytes] = set(genesis.admins) | set(genesis.allowlist)
+        # transactions waiting for an earlier nonce: sender -> nonce -> (block held, tx)
+        self.held: dict[bytes, dict[int, tuple[int, Tx]]] = {}
         # test-only fault injection: added to gas used in blocks at or above this number
         self.fault_from_block: int | None = None
 
@@ -129,9 +163,21 @@ class ChainState:
     # -- execution --------------------------------------------------------------------
 
     def execute_block(
-        self, number: int, timestamp_ms: int, parent_hash: bytes, txs: Sequence[Tx]
+        self,
+        number: int,
+        timestamp_ms: int,
+        parent_hash: bytes,
+        txs: Sequence[Tx],
+        replay: bool = False,
     ) -> ExecutedBlock:
-        """Execute ``txs`` in order; transactions invalid at their turn are left out."""
+        """Execute ``txs`` in stream order and return what the block includes.
+
+        A transaction whose nonce is ahead of its sender's is held (as an Ethereum pool
+        would keep it) and runs, in this or a later block, right after the transaction
+        that fills the gap; held transactions expire after HOLD_BLOCKS blocks. Other
+        transactions that are invalid at their turn are left out. With ``replay`` the
+        list is a stored block, executed exactly as given.
+        """
         self.evm.set_block_env(
             BlockEnv(
                 number=number,
@@ -141,29 +187,83 @@ class ChainState:
                 basefee=0,
             )
         )
-        included: list[Tx] = []
-        receipts: list[Receipt] = []
-        cumulative = 0
-        bloom = 0
+        block = _BlockBuilder(number, self.genesis.block_gas_limit)
+        if replay:
+            for tx in txs:
+                try:
+                    self.check(tx)
+                except TxRejectedError:
+                    continue
+                if tx.nonce == self.nonce(tx.sender):
+                    self._include(block, tx)
+            return block.result()
+        self._expire_held(number)
+        for sender in sorted(self.held):
+            self._release_held(block, sender)
         for tx in txs:
             try:
                 self.check(tx)
             except TxRejectedError:
                 continue
-            if tx.nonce != self.nonce(tx.sender):
+            expected = self.nonce(tx.sender)
+            if tx.nonce > expected:
+                if tx.nonce - expected <= self.genesis.max_nonce_gap:
+                    self.held.setdefault(tx.sender, {}).setdefault(tx.nonce, (number, tx))
                 continue
-            if cumulative + tx.gas > self.genesis.block_gas_limit:
+            if tx.nonce == expected and self._include(block, tx):
+                self._release_held(block, tx.sender)
+        return block.result()
+
+    def _include(self, block: _BlockBuilder, tx: Tx) -> bool:
+        if block.cumulative + tx.gas > block.gas_limit:
+            return False
+        status, gas_used, logs, created = self._apply(tx)
+        if self.fault_from_block is not None and block.number >= self.fault_from_block:
+            gas_used += 1
+        self.nonces[tx.sender] = tx.nonce + 1
+        block.add(tx, status, gas_used, logs, created)
+        return True
+
+    def _release_held(self, block: _BlockBuilder, sender: bytes) -> None:
+        held = self.held.get(sender)
+        while held:
+            entry = held.get(self.nonce(sender))
+            if entry is None:
+                break
+            tx = entry[1]
+            try:
+                self.check(tx)  # the allowlist may have changed since it was held
+            except TxRejectedError:
+                del held[tx.nonce]
                 continue
-            status, gas_used, logs, created = self._apply(tx)
-            if self.fault_from_block is not None and number >= self.fault_from_block:
-                gas_used += 1
-            self.nonces[tx.sender] = tx.nonce + 1
-            cumulative += gas_used
-            tx_bloom = logs_bloom(logs)
-            bloom |= tx_bloom
-            included.append(tx)
-            receipts.append(Receipt(tx.type, status, cumulative, gas_used, logs, tx_bloom, created))
-        return ExecutedBlock(tuple(included), tuple(receipts), cumulative, bloom)
+            if not self._include(block, tx):
+                break
+            del held[tx.nonce]
+        if held is not None:
+            for nonce in [n for n in held if n < self.nonce(sender)]:
+                del held[nonce]
+            if not held:
+                del self.held[sender]
+
+    def _expire_held(self, number: int) -> None:
+        for sender in sorted(self.held):
+            held = self.held[sender]
+            for nonce in sorted(held):
+                if number - held[nonce][0] > HOLD_BLOCKS:
+                    del held[nonce]
+            if not held:
+                del self.held[sender]
+
+    def held_nonces(self, sender: bytes) -> list[int]:
+        return sorted(self.held.get(sender, {}))
+
+    def held_rows(self) -> list[tuple[bytes, int, int, bytes]]:
+        """(sender, nonce, block held at, raw) of every held transaction, for the store."""
+        return [
+            (sender, nonce, at, tx.raw)
+            for sender, held in sorted(self.held.items())
+            for nonce, (at, tx) in sorted(held.items())
+        ]
 
     def _apply(self, tx: Tx) -> tuple[int, int, tuple[LogEntry, ...], bytes | None]:
         if tx.to == PERMISSIONS_ADDRESS:

@@ -105,7 +105,7 @@ def replay_block(
         txs = [decode_tx(raw) for raw in raw_txs]
     except TxRejectedError as err:
         raise ChainCorruptedError(f"block {n}: stored transaction does not decode: {err}") from None
-    executed = state.execute_block(n, stored.timestamp_ms, parent.hash, txs)
+    executed = state.execute_block(n, stored.timestamp_ms, parent.hash, txs, replay=True)
     if len(executed.txs) != len(txs):
         raise ChainCorruptedError(f"block {n}: a stored transaction is not valid at its position")
     rebuilt = build_header(genesis, parent, stored.timestamp_ms, stored.last_seq, executed)
@@ -189,6 +189,9 @@ class Node:
             parent = replay_block(self.state, self.genesis, parent, header, raw_txs)
         self.head = parent
         self.last_seq = parent.last_seq
+        for held_at, raw in self.store.held():
+            tx = decode_tx(raw)
+            self.state.held.setdefault(tx.sender, {})[tx.nonce] = (held_at, tx)
         for number in range(1, self.head.number + 1):
             for validator, block_hash, receipts_root, signature in self.store.attestations(number):
                 digest = attestation_hash(self.genesis.chain_id, number, block_hash, receipts_root)
@@ -292,6 +295,9 @@ class Node:
         inflight = self.inflight.get(sender)
         if inflight:
             nonce = max(nonce, max(inflight.values()) + 1)
+        held = self.state.held_nonces(sender)
+        if held:
+            nonce = max(nonce, held[-1] + 1)
         return nonce
 
     def admit(self, raw: bytes) -> Tx:
@@ -320,7 +326,7 @@ class Node:
                 f"nonce too high: next nonce {expected}, transaction nonce {tx.nonce}, "
                 f"at most {self.genesis.max_nonce_gap} ahead allowed"
             )
-        if tx.nonce in inflight.values():
+        if tx.nonce in inflight.values() or tx.nonce in self.state.held.get(tx.sender, {}):
             raise TxRejectedError(
                 f"nonce already used: nonce {tx.nonce} of 0x{tx.sender.hex()} is already "
                 "pending; replacement transactions are not supported"
@@ -446,7 +452,7 @@ class Node:
             # sequence range starts where this one would have
             return
         header = build_header(self.genesis, parent, timestamp_ms, last_seq, executed)
-        self.store.put_block(header, executed.txs, executed.receipts)
+        self.store.put_block(header, executed.txs, executed.receipts, self.state.held_rows())
         self.head = header
         self._attest(header)
 

@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS attestations (
     signature BLOB NOT NULL,
     PRIMARY KEY (number, validator)
 );
+CREATE TABLE IF NOT EXISTS held (
+    sender BLOB NOT NULL,
+    nonce INTEGER NOT NULL,
+    held_at INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    PRIMARY KEY (sender, nonce)
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -85,10 +92,19 @@ class BlockStore:
 
     # -- writes -----------------------------------------------------------------------
 
-    def put_block(self, header: Header, txs: Sequence[Tx], receipts: Sequence[Receipt]) -> None:
+    def put_block(
+        self,
+        header: Header,
+        txs: Sequence[Tx],
+        receipts: Sequence[Receipt],
+        held: Sequence[tuple[bytes, int, int, bytes]] = (),
+    ) -> None:
+        """Store a block and, in the same transaction, the transactions held after it."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("DELETE FROM held")
+            db.executemany("INSERT INTO held VALUES (?, ?, ?, ?)", held)
             db.execute(
                 "INSERT INTO blocks (number, hash, header) VALUES (?, ?, ?)",
                 (header.number, header.hash, header.encode()),
@@ -117,6 +133,12 @@ class BlockStore:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def held(self) -> list[tuple[int, bytes]]:
+        return [
+            (int(r[0]), bytes(r[1]))
+            for r in self.db.execute("SELECT held_at, raw FROM held ORDER BY sender, nonce")
+        ]
 
     def put_attestation(
         self,
