@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import rlp
 
+from carbonledger.chain.codec import encode
 from carbonledger.chain.crypto import keccak
 
 ZERO_HASH = b"\x00" * 32
@@ -31,7 +32,7 @@ class Header:
     extra: bytes = b""
 
     def encode(self) -> bytes:
-        encoded: bytes = rlp.encode(
+        return encode(
             [
                 self.parent_hash,
                 self.number,
@@ -47,7 +48,6 @@ class Header:
                 self.extra,
             ]
         )
-        return encoded
 
     @property
     def hash(self) -> bytes:
@@ -85,7 +85,7 @@ class Receipt:
 
     def encode(self) -> bytes:
         """Ethereum consensus encoding (EIP-2718 typed envelope for typed transactions)."""
-        payload: bytes = rlp.encode(
+        payload = encode(
             [
                 self.status,
                 self.cumulative_gas,
@@ -115,5 +115,5 @@ def decode_receipt(data: bytes) -> tuple[int, int, int, int, tuple[LogEntry, ...
 def attestation_hash(chain_id: int, number: int, block_hash: bytes, receipts_root: bytes) -> bytes:
     """What a validator signs to attest that it executed block ``number`` to ``block_hash``."""
     return keccak(
-        rlp.encode([b"carbonledger-attestation", chain_id, number, block_hash, receipts_root])
+        encode([b"carbonledger-attestation", chain_id, number, block_hash, receipts_root])
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import coincurve
 from eth_hash.auto import keccak as _keccak
 
@@ -47,6 +49,7 @@ def recover_signer(message_hash: bytes, signature: bytes) -> bytes:
     return recover_address(message_hash, r, s, signature[64])
 
 
+@functools.lru_cache(maxsize=65536)
 def to_checksum(address: bytes) -> str:
     hex_address = address.hex()
     digest = keccak(hex_address.encode()).hex()

@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import rlp
 from pyrevm import EVM, AccountInfo, BlockEnv, CfgEnv, Env
 
 from carbonledger.chain.block import LogEntry, Receipt
+from carbonledger.chain.codec import encode
 from carbonledger.chain.crypto import keccak
 from carbonledger.chain.genesis import Genesis
 from carbonledger.chain.trie import logs_bloom
@@ -54,7 +54,7 @@ def _hex(address: bytes) -> str:
 
 
 def contract_address(sender: bytes, nonce: int) -> bytes:
-    return keccak(rlp.encode([sender, nonce]))[12:]
+    return keccak(encode([sender, nonce]))[12:]
 
 
 def _revert_output(message: str) -> bytes:

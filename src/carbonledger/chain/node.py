@@ -30,7 +30,6 @@ from carbonledger.chain.config import NodeConfig
 from carbonledger.chain.crypto import (
     address_of_private_key,
     hex_to_bytes,
-    keccak,
     recover_signer,
     sign_hash,
 )
@@ -311,13 +310,13 @@ class Node:
             )
         tx = decode_tx(raw)
         self.state.check(tx)
-        if self.store.tx(tx.hash) is not None:
-            raise TxRejectedError("already known: transaction is already in a block")
         inflight = self.inflight.get(tx.sender, {})
         if tx.hash in inflight:
             raise TxRejectedError("already known: transaction is pending")
         expected = self.state.nonce(tx.sender)
         if tx.nonce < expected:
+            if self.store.tx(tx.hash) is not None:
+                raise TxRejectedError("already known: transaction is already in a block")
             raise TxRejectedError(
                 f"nonce too low: next nonce {expected}, transaction nonce {tx.nonce}"
             )
@@ -391,19 +390,27 @@ class Node:
             await self.sub.unsubscribe()
             await self._subscribe()
             return
+        headers = msg.headers or {}
         try:
-            self.process(seq, ts_ns // 1_000_000, msg.subject.rsplit(".", 1)[-1], msg.data)
+            self.process(
+                seq,
+                ts_ns // 1_000_000,
+                msg.subject.rsplit(".", 1)[-1],
+                msg.data,
+                headers.get("Nats-Msg-Id", ""),
+            )
         except ConsensusError as err:
             self.halt(str(err))
 
-    def process(self, seq: int, ts_ms: int, kind: str, data: bytes) -> None:
+    def process(self, seq: int, ts_ms: int, kind: str, data: bytes, msg_id: str = "") -> None:
         """Apply one stream message; the same sequence gives the same blocks on every node."""
         self.last_seq = seq
         g = self.genesis
         pending = self.pending
         if kind == "tx":
-            cached = self.known.get(keccak(data))
-            if cached is None:
+            # a transaction this node admitted is already decoded; the message id names it
+            cached = self.known.get(bytes.fromhex(msg_id[2:])) if msg_id[:2] == "0x" else None
+            if cached is None or cached.raw != data:
                 try:
                     cached = decode_tx(data)
                 except TxRejectedError:

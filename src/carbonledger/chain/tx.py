@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import rlp
 
+from carbonledger.chain.codec import encode
 from carbonledger.chain.crypto import keccak, recover_address
 
 
@@ -121,7 +122,7 @@ def _decode_legacy(raw: bytes) -> Tx:
         raise TxRejectedError(f"invalid sender: bad signature (v={v})")
     chain_id = (v - 35) // 2
     recovery_id = (v - 35) % 2
-    unsigned = rlp.encode([*fields[:6], chain_id, 0, 0])
+    unsigned = encode([*fields[:6], chain_id, 0, 0])
     sender = _recover(keccak(unsigned), r, s, recovery_id)
     return Tx(
         raw,
@@ -171,7 +172,7 @@ def _decode_typed(raw: bytes) -> Tx:
     y_parity = _int(rest[5], "yParity")
     r = _int(rest[6], "r")
     s = _int(rest[7], "s")
-    unsigned = bytes([tx_type]) + rlp.encode(fields[:-3])
+    unsigned = bytes([tx_type]) + encode(fields[:-3])
     sender = _recover(keccak(unsigned), r, s, y_parity)
     return Tx(
         raw,
