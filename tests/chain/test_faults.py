@@ -93,6 +93,17 @@ def test_killing_and_restarting_a_node(devnet: Devnet) -> None:
     assert head(u[1]) == head(u[0]) == head(u[2])
 
 
+def test_a_node_added_later_replays_the_stream(devnet: Devnet) -> None:
+    u = urls(devnet)
+    load = load_on(devnet, [0, 1, 2])
+    wait_until(lambda: load.count() > 200, 30, "load to run")
+    index = devnet.add_node()
+    new_url = urls(devnet)[index]
+    settle(load, [*u, new_url])
+    assert head(new_url) == head(u[0])
+    assert rpc(new_url, "carbon_nodeInfo")["finalized"] > 0
+
+
 def test_stopping_everything_and_restarting(devnet: Devnet) -> None:
     u = urls(devnet)
     load = load_on(devnet, [0, 1, 2])

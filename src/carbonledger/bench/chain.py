@@ -32,6 +32,7 @@ from carbonledger.chain.crypto import address_of_private_key, keccak, sign_hash
 
 TRANSFER = keccak(b"transfer(address,uint256)")[:4]
 TRANSFER_GAS = 60_000
+MAX_BATCH = 250
 ERC20_SOURCE = Path(__file__).with_name("erc20.vy")
 
 
@@ -69,6 +70,7 @@ class RoundResult:
     duration: float
     latencies: list[float]
     block_sizes: list[int]
+    refusals: dict[str, int] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -132,9 +134,8 @@ class Client:
         for item in batch:
             reply = by_id.get(item["id"], {})
             if "error" in reply:
-                self.refusals[str(reply["error"].get("message"))[:60]] = (
-                    self.refusals.get(str(reply["error"].get("message"))[:60], 0) + 1
-                )
+                key = str(reply["error"].get("message"))[:50]
+                self.refusals[key] = self.refusals.get(key, 0) + 1
             out.append(reply.get("result"))
         return out
 
@@ -274,6 +275,7 @@ async def _run_round(
     submitted: dict[str, float] = {}
     failures = 0
     blocks_before = len(observer.blocks)
+    client.refusals = {}
     start = time.monotonic()
     tick = 0.01
     position = 0
@@ -286,7 +288,11 @@ async def _run_round(
             per_url.setdefault(urls[index % len(urls)], []).append(raw)
         now = time.monotonic()
         results = await asyncio.gather(
-            *(client.send_batch(url, raws) for url, raws in per_url.items())
+            *(
+                client.send_batch(url, raws[i : i + MAX_BATCH])
+                for url, raws in per_url.items()
+                for i in range(0, len(raws), MAX_BATCH)
+            )
         )
         for hashes in results:
             for tx_hash in hashes:
@@ -315,6 +321,9 @@ async def _run_round(
     end = max(commit_times) if commit_times else time.monotonic()
     sizes = [size for _, size in observer.blocks[blocks_before:] if size]
     not_committed = len(submitted) - len(latencies)
+    refusals = dict(client.refusals)
+    if not_committed:
+        refusals["accepted but not committed in time"] = not_committed
     return RoundResult(
         name,
         rate,
@@ -324,6 +333,7 @@ async def _run_round(
         end - start,
         latencies,
         sizes,
+        refusals,
     )
 
 

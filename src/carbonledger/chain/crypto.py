@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 
 import coincurve
-from eth_hash.auto import keccak as _keccak
+from sha3 import keccak_256
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 SECP256K1_HALF_N = SECP256K1_N // 2
 
 
 def keccak(data: bytes) -> bytes:
-    digest: bytes = _keccak(data)
+    digest: bytes = keccak_256(data).digest()
     return digest
 
 

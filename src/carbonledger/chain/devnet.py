@@ -206,6 +206,44 @@ class Devnet:
         (d / "devnet.json").chmod(0o600)
         return manifest
 
+    def add_node(self, timeout: float = 60.0) -> int:
+        """Add and start a node that was not in the genesis: it replays the whole stream.
+
+        Its attestations do not count (it is not a validator); it serves the same chain.
+        """
+        manifest = self.manifest()
+        index = len(manifest["nodes"])
+        name = f"node{index + 1}"
+        node_dir = self.directory / name
+        node_dir.mkdir()
+        key = coincurve.PrivateKey().secret
+        (node_dir / "node.key").write_text(key.hex() + "\n")
+        (node_dir / "node.key").chmod(0o600)
+        genesis = Genesis.load(self.directory / "genesis.json")
+        (port,) = free_ports(1)
+        config = NodeConfig(
+            node_id=name,
+            data_dir=Path("data"),
+            genesis=Path("..") / "genesis.json",
+            key_file=Path("node.key"),
+            nats_urls=tuple(n["client_url"] for n in manifest["nats"]),
+            rpc_port=port,
+            stream_replicas=min(3, len(genesis.validators)),
+        )
+        (node_dir / "node.toml").write_text(config.to_toml())
+        manifest["nodes"].append(
+            {
+                "name": name,
+                "rpc_url": f"http://127.0.0.1:{port}",
+                "pid": None,
+                "address": to_checksum(address_of_private_key(key)),
+            }
+        )
+        self._write_manifest(manifest)
+        self.start_node(index)
+        self.wait_nodes(timeout, [index])
+        return index
+
     # -- processes --------------------------------------------------------------------
 
     def start_nats(self, index: int) -> int:

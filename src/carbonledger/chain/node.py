@@ -285,6 +285,7 @@ class Node:
         if self.halted is None:
             self.halted = reason
             log.critical("HALTING node %s: %s", self.config.node_id, reason)
+            self.store.flush_attestations()
             self.stopped.set()
 
     # -- admission --------------------------------------------------------------------

@@ -86,8 +86,13 @@ class BlockStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        # Attestations arrive in the stream after their block; they are written with the
+        # next block, whose stream position is later, so a restart (which resumes after
+        # the last stored block) never skips one that was not written.
+        self.unwritten_attestations: list[tuple[int, bytes, bytes, bytes, bytes]] = []
 
     def close(self) -> None:
+        self.flush_attestations()
         self.db.close()
 
     # -- writes -----------------------------------------------------------------------
@@ -103,6 +108,7 @@ class BlockStore:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            self._write_attestations()
             db.execute("DELETE FROM held")
             db.executemany("INSERT INTO held VALUES (?, ?, ?, ?)", held)
             db.execute(
@@ -148,10 +154,20 @@ class BlockStore:
         receipts_root: bytes,
         signature: bytes,
     ) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO attestations VALUES (?, ?, ?, ?, ?)",
-            (number, validator, block_hash, receipts_root, signature),
+        self.unwritten_attestations.append(
+            (number, validator, block_hash, receipts_root, signature)
         )
+
+    def _write_attestations(self) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO attestations VALUES (?, ?, ?, ?, ?)",
+            self.unwritten_attestations,
+        )
+        self.unwritten_attestations.clear()
+
+    def flush_attestations(self) -> None:
+        """Write buffered attestations now (they are otherwise written with the next block)."""
+        self._write_attestations()
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
