@@ -89,7 +89,7 @@ class Load:
         self.lock = threading.Lock()
         self.accepted: dict[str, str] = {}  # tx hash -> url it was sent to
         self.receipts: dict[str, dict[str, Any]] = {}
-        self.longest_refusal = 0.0
+        self.longest_wait = 0.0
         self.errors: list[str] = []
         self.threads = [
             threading.Thread(target=self._send, args=(key, url), daemon=True)
@@ -115,7 +115,7 @@ class Load:
         nonce = 0
         while not self.stop_event.is_set():
             raw = sign(key, self.chain_id, nonce, gas=30_000)
-            refused_since = None
+            first_attempt = time.monotonic()
             while not self.stop_event.is_set():
                 try:
                     reply = rpc_raw(url, "eth_sendRawTransaction", raw, timeout=20)
@@ -126,13 +126,12 @@ class Load:
                 message = str(reply["error"].get("message"))
                 if message.startswith("already known"):
                     break
-                if refused_since is None:
-                    refused_since = time.monotonic()
                 time.sleep(0.05)
             else:
                 return
-            if refused_since is not None:
-                self.longest_refusal = max(self.longest_refusal, time.monotonic() - refused_since)
+            # from the first attempt to acceptance, whether the node held the request
+            # while JetStream recovered or refused it and the sender retried
+            self.longest_wait = max(self.longest_wait, time.monotonic() - first_attempt)
             with self.lock:
                 self.accepted[reply.get("result") or "0x" + _hash(raw)] = url
             nonce += 1

@@ -63,18 +63,30 @@ def head(url: str) -> tuple[int, str]:
     return int(block["number"], 16), block["hash"]
 
 
-def test_killing_the_stream_leader(devnet: Devnet) -> None:
+@pytest.mark.parametrize(
+    ("sig", "bound"),
+    [
+        # a stopped server hands its stream leadership over at once
+        (signal.SIGTERM, 5.0),
+        # after a crash, JetStream's Raft followers wait 4-9 s (nats-server's election
+        # timeout, not configurable) before electing a new stream leader
+        (signal.SIGKILL, 12.0),
+    ],
+    ids=["SIGTERM", "SIGKILL"],
+)
+def test_killing_the_stream_leader(devnet: Devnet, sig: signal.Signals, bound: float) -> None:
     u = urls(devnet)
     load = load_on(devnet, [0, 1, 2])
     wait_until(lambda: load.count() > 100, 30, "load to run")
     leader = rpc(u[0], "carbon_nodeInfo")["nats"]["leader"]
     leader_index = int(leader.removeprefix("nats")) - 1
     before = load.count()
-    devnet.stop_process("nats", leader_index, signal.SIGKILL)
+    devnet.stop_process("nats", leader_index, sig)
     wait_until(lambda: load.count() > before + 200, 30, "transactions accepted after the kill")
     new_leader = rpc(u[(leader_index + 1) % 3], "carbon_nodeInfo")["nats"].get("leader")
     assert new_leader != leader
-    assert load.longest_refusal < 5.0, f"refused for {load.longest_refusal:.1f}s"
+    print(f"longest wait for acceptance: {load.longest_wait:.2f}s")
+    assert load.longest_wait < bound, f"a transaction waited {load.longest_wait:.1f}s"
     settle(load, u)
     assert len(load.receipts) == load.count()
 

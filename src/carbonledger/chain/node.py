@@ -402,6 +402,10 @@ class Node:
             )
         except ConsensusError as err:
             self.halt(str(err))
+        except Exception as err:
+            # skipping a message would make this node's chain differ from the others'
+            log.exception("failed to apply stream message %d", seq)
+            self.halt(f"failed to apply stream message {seq}: {type(err).__name__}: {err}")
 
     def process(self, seq: int, ts_ms: int, kind: str, data: bytes, msg_id: str = "") -> None:
         """Apply one stream message; the same sequence gives the same blocks on every node."""
