@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import rlp
-
-from carbonledger.chain.codec import encode
+from carbonledger.chain.codec import DecodingError, decode, encode
 from carbonledger.chain.crypto import keccak, recover_address
 
 
@@ -95,13 +93,13 @@ def decode_tx(raw: bytes) -> Tx:
             return _decode_legacy(raw)
         if raw[0] in (1, 2):
             return _decode_typed(raw)
-    except rlp.exceptions.DecodingError as err:
+    except DecodingError as err:
         raise TxRejectedError(f"invalid transaction: cannot decode RLP ({err})") from None
     raise TxRejectedError(f"invalid transaction: unsupported transaction type {raw[0]}")
 
 
 def _decode_legacy(raw: bytes) -> Tx:
-    fields = rlp.decode(raw)
+    fields = decode(raw)
     if not isinstance(fields, list) or len(fields) != 9:
         raise TxRejectedError("invalid transaction: a legacy transaction has 9 fields")
     nonce = _int(fields[0], "nonce")
@@ -147,7 +145,7 @@ def _decode_legacy(raw: bytes) -> Tx:
 
 def _decode_typed(raw: bytes) -> Tx:
     tx_type = raw[0]
-    fields = rlp.decode(raw[1:])
+    fields = decode(raw[1:])
     expected = 11 if tx_type == 1 else 12
     if not isinstance(fields, list) or len(fields) != expected:
         raise TxRejectedError(
