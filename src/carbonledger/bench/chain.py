@@ -127,7 +127,9 @@ class Client:
         try:
             async with self.session.post(url, json=batch) as response:
                 replies = await response.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError):
+        except (TimeoutError, aiohttp.ClientError) as err:
+            key = f"client: {type(err).__name__}"
+            self.refusals[key] = self.refusals.get(key, 0) + len(raws)
             return [None] * len(raws)
         by_id = {r.get("id"): r for r in replies}
         out = []
@@ -423,6 +425,7 @@ def run(
     fixed_in_flight: int = 4000,
     anvil: bool = True,
     anvil_block_interval: float = 0.1,
+    block_gap_ms: int | None = None,
     directory: Path | None = None,
 ) -> dict[str, list[RoundResult]]:
     """Run the benchmark and print a table per target; returns the results."""
@@ -441,7 +444,10 @@ def run(
     with tempfile.TemporaryDirectory(prefix="carbonledger-bench-") as tmp:
         net = Devnet((directory or Path(tmp)) / "devnet")
         allowlist = ["0x" + address_of_private_key(k).hex() for k in keys]
-        net.up(nodes, genesis_overrides={"allowlist": allowlist})
+        overrides: dict[str, Any] = {"allowlist": allowlist}
+        if block_gap_ms is not None:
+            overrides["min_block_gap_ms"] = block_gap_ms
+        net.up(nodes, genesis_overrides=overrides)
         try:
             manifest = net.manifest()
             target = Target(
@@ -498,6 +504,10 @@ def run(
     for name, rows in results.items():
         for r in rows:
             print(_row(name, r))
+    for name, rows in results.items():
+        for r in rows:
+            if r.refusals:
+                print(f"{name} {r.name} failures: {r.refusals}")
     if "anvil" in results:
         print()
         print("chain / anvil committed throughput per round:")

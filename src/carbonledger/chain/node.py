@@ -42,6 +42,7 @@ from carbonledger.chain.tx import Tx, TxRejectedError, decode_tx
 log = logging.getLogger("carbonledger.chain")
 
 PUBLISH_RETRY_SECONDS = 15.0
+VOTES_KEPT = 1000
 
 
 class ChainCorruptedError(Exception):
@@ -538,7 +539,11 @@ class Node:
                     f"block {number}: a majority of validators attested 0x{block_hash.hex()}, "
                     f"this node executed 0x{own.hex()}"
                 )
-            self.finalized = max(self.finalized, number)
+            if number > self.finalized:
+                self.finalized = number
+                # votes for long-final blocks are only needed in the store
+                for old in [n for n in self.votes if n < number - VOTES_KEPT]:
+                    del self.votes[old]
 
     # -- block timer ------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ def bench_chain(  # noqa: PLR0917 - typer maps each option to a parameter
     fixed_load: Annotated[int, typer.Option(help="Transactions in the fixed-load round.")] = 20000,
     in_flight: Annotated[int, typer.Option(help="Kept in flight in the fixed-load round.")] = 4000,
     anvil: Annotated[bool, typer.Option(help="Also run the workload against anvil.")] = True,
+    block_gap_ms: Annotated[
+        int | None, typer.Option(help="Chain's minimum block gap (default: genesis default).")
+    ] = None,
 ) -> None:
     """ERC-20 transfers at rising send rates and one fixed load, on a devnet and on anvil."""
     from carbonledger.bench.chain import run
@@ -32,4 +35,5 @@ def bench_chain(  # noqa: PLR0917 - typer maps each option to a parameter
         fixed_load=fixed_load,
         fixed_in_flight=in_flight,
         anvil=anvil,
+        block_gap_ms=block_gap_ms,
     )
