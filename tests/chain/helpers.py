@@ -28,6 +28,15 @@ def rpc_raw(url: str, method: str, *params: Any, timeout: float = 10.0) -> dict[
     return reply
 
 
+def rpc_batch(url: str, batch: list[dict[str, Any]], timeout: float = 10.0) -> list[Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(batch).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        replies: list[Any] = json.loads(response.read())
+    return sorted(replies, key=lambda r: r["id"])
+
+
 def sign(key: str, chain_id: int, nonce: int, **fields: Any) -> str:
     tx: dict[str, Any] = {
         "chainId": chain_id,
@@ -40,7 +49,7 @@ def sign(key: str, chain_id: int, nonce: int, **fields: Any) -> str:
         "maxPriorityFeePerGas": 0,
     }
     tx.update(fields)
-    if isinstance(tx.get("to"), str):
+    if isinstance(tx.get("to"), str) and tx["to"]:
         tx["to"] = to_checksum_address(tx["to"])
     if "gasPrice" in tx:
         tx.pop("maxFeePerGas")

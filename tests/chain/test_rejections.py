@@ -17,7 +17,7 @@ from carbonledger.chain.executor import (
     SELECTOR_REVOKE,
 )
 
-from .helpers import rpc, rpc_raw, sign, wait_receipt
+from .helpers import rpc, rpc_batch, rpc_raw, sign, wait_receipt
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +174,21 @@ def test_only_admins_change_the_allowlist(net: dict[str, Any]) -> None:
     assert send_error(net["url"], sign(outsider.key.hex(), net["chain_id"], 0))["message"] == (
         f"sender not permitted: {outsider.address.lower()} is not on the chain's allowlist"
     )
+
+
+def test_second_transaction_with_a_pending_nonce(net: dict[str, Any]) -> None:
+    nonce = next_nonce(net)
+    first = sign(net["key"], net["chain_id"], nonce)
+    second = sign(net["key"], net["chain_id"], nonce, value=7)
+    batch = [
+        {"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [raw]}
+        for i, raw in enumerate([first, second])
+    ]
+    replies = rpc_batch(net["url"], batch)
+    assert "result" in replies[0]
+    assert replies[1]["error"] == {
+        "code": -32000,
+        "message": f"nonce already used: nonce {nonce} of {net['admin'].lower()} is already "
+        "pending; replacement transactions are not supported",
+    }
+    wait_receipt(net["url"], replies[0]["result"])
