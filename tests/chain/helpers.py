@@ -33,7 +33,9 @@ def rpc_batch(url: str, batch: list[dict[str, Any]], timeout: float = 10.0) -> l
         url, data=json.dumps(batch).encode(), headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        replies: list[Any] = json.loads(response.read())
+        replies: Any = json.loads(response.read())
+    if isinstance(replies, dict):
+        return [replies]
     return sorted(replies, key=lambda r: r["id"])
 
 

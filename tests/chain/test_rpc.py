@@ -103,3 +103,18 @@ def test_logs_fees_and_batches(deployed: dict[str, Any]) -> None:
     assert replies[0]["result"] == rpc(url, "eth_chainId")
     assert replies[1]["error"] == {"code": -32601, "message": "method no_such_method not found"}
     assert replies[2]["result"].startswith("carbonledger-chain/")
+
+
+def test_oversized_batch_is_refused(deployed: dict[str, Any]) -> None:
+    call = {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}
+    reply = rpc_batch(deployed["url"], [call] * 1001)
+    assert reply == [
+        {
+            "jsonrpc": "2.0",
+            "id": None,
+            "error": {
+                "code": -32600,
+                "message": "batch of 1001 requests; at most 1000 are accepted",
+            },
+        }
+    ]

@@ -21,6 +21,7 @@ log = logging.getLogger("carbonledger.chain.rpc")
 
 CLIENT_VERSION = "carbonledger-chain/0.1.0"
 MAX_LOG_RESULTS = 10_000
+MAX_BATCH = 1000
 EMPTY_OMMERS_HASH = keccak(bytes.fromhex("c0"))
 
 
@@ -84,6 +85,9 @@ class Rpc:
         if isinstance(body, list):
             if not body:
                 return web.json_response(_error(None, RpcError(-32600, "empty batch")))
+            if len(body) > MAX_BATCH:
+                message = f"batch of {len(body)} requests; at most {MAX_BATCH} are accepted"
+                return web.json_response(_error(None, RpcError(-32600, message)))
             replies = await asyncio.gather(*(self.handle_one(item) for item in body))
             return web.json_response(list(replies))
         return web.json_response(await self.handle_one(body))
