@@ -29,7 +29,7 @@ class Genesis:
     allowlist: tuple[bytes, ...] = ()
     alloc: dict[bytes, int] = field(default_factory=dict)
     block_gas_limit: int = 100_000_000
-    max_block_txs: int = 2000
+    max_block_txs: int = 500
     max_block_bytes: int = 1_000_000
     min_block_gap_ms: int = 50
     max_tx_bytes: int = 128 * 1024
@@ -80,7 +80,7 @@ class Genesis:
             ),
             alloc={hex_to_bytes(a): int(b) for a, b in data.get("alloc", {}).items()},
             block_gas_limit=int(data.get("block_gas_limit", 100_000_000)),
-            max_block_txs=int(data.get("max_block_txs", 2000)),
+            max_block_txs=int(data.get("max_block_txs", 500)),
             max_block_bytes=int(data.get("max_block_bytes", 1_000_000)),
             min_block_gap_ms=int(data.get("min_block_gap_ms", 50)),
             max_tx_bytes=int(data.get("max_tx_bytes", 128 * 1024)),
