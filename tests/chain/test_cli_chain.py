@@ -62,3 +62,15 @@ def test_devnet_up_status_down(tmp_path: Path) -> None:
     assert down.exit_code == 0
     assert down.stdout.startswith("stopped: node1 (pid")
     assert not any(_running(pid) for pid in pids)
+
+    # up again on the same directory restarts the stopped devnet with its data
+    again = runner.invoke(app, ["devnet", "up", "--nodes", "1", "--dir", str(directory)])
+    try:
+        assert again.exit_code == 0, again.output
+        manifest2 = json.loads((directory / "devnet.json").read_text())
+        assert manifest2["admin"] == manifest["admin"]
+        twice = runner.invoke(app, ["devnet", "up", "--nodes", "1", "--dir", str(directory)])
+        assert twice.exit_code == 1
+        assert "already runs a devnet (node1, nats1); run devnet down first" in twice.stderr
+    finally:
+        runner.invoke(app, ["devnet", "down", "--dir", str(directory)])

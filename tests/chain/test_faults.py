@@ -70,7 +70,7 @@ def head(url: str) -> tuple[int, str]:
         (signal.SIGTERM, 5.0),
         # after a crash, JetStream's Raft followers wait 4-9 s (nats-server's election
         # timeout, not configurable) before electing a new stream leader
-        (signal.SIGKILL, 12.0),
+        (signal.SIGKILL, 15.0),
     ],
     ids=["SIGTERM", "SIGKILL"],
 )

@@ -287,7 +287,27 @@ class Devnet:
         timeout: float = 60.0,
         genesis_overrides: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        self.init(nodes, base_port, genesis_overrides=genesis_overrides)
+        """Create and start a devnet, or restart a stopped one found in the directory."""
+        if self.manifest_path.exists():
+            manifest = self.manifest()
+            running = [
+                e["name"]
+                for kind in ("nodes", "nats")
+                for e in manifest[kind]
+                if e.get("pid") is not None and _alive(e["pid"])
+            ]
+            if running:
+                raise DevnetError(
+                    f"{self.directory} already runs a devnet ({', '.join(running)}); "
+                    "run devnet down first"
+                )
+            if len(manifest["nodes"]) != nodes:
+                raise DevnetError(
+                    f"{self.directory} holds a stopped devnet of {len(manifest['nodes'])} "
+                    f"nodes, not {nodes}; use another directory"
+                )
+        else:
+            self.init(nodes, base_port, genesis_overrides=genesis_overrides)
         self.start_all(timeout)
         return self.manifest()
 

@@ -50,7 +50,10 @@ def devnet_up(
         typer.Option("--base-port", help="First of 3*N consecutive ports (default: free ports)."),
     ] = None,
 ) -> None:
-    """Generate keys and genesis, start the NATS cluster and the nodes, wait until they serve."""
+    """Generate keys and genesis, start the NATS cluster and the nodes, wait until they serve.
+
+    On a directory that holds a stopped devnet, start it again with its data.
+    """
     from carbonledger.chain.devnet import Devnet, DevnetError
 
     try:
