@@ -49,6 +49,7 @@ test: lint typecheck imports pytest
 bench: install
 	$(BIN)/carbonledger bench accounting
 	$(BIN)/carbonledger bench contracts
+	$(BIN)/carbonledger bench chain
 
 contracts: install
 	$(BIN)/python -c "from carbonledger.contracts.build import main; main()"

@@ -10,6 +10,7 @@ import typer
 
 from carbonledger.cli import accounting as _accounting
 from carbonledger.cli import bench as _bench
+from carbonledger.cli import chain as _chain
 from carbonledger.cli import contracts as _contracts
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 _accounting.register(app)
+_chain.register(app)
 app.add_typer(_bench.app, name="bench")
 app.add_typer(_contracts.app, name="contracts")
 
