@@ -29,7 +29,7 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
 install: $(STAMP)
 
 run: install
-	$(BIN)/carbonledger demo
+	$(BIN)/carbonledger run
 
 lint: install
 	$(BIN)/ruff check src tests

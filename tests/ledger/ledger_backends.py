@@ -2,15 +2,18 @@
 
 A backend is only an RPC URL and a funded private key, plus optional snapshot/revert. The
 shared suite never calls node-specific RPC methods itself: without snapshots the fixtures
-redeploy instead. Wiring the bundled node is writing ``_node``/``_devnet`` below: start it,
-return a :class:`Backend` with its URL and a funded key, and stop it in ``close``.
+redeploy instead. ``node`` and ``devnet`` start the bundled chain (1 node, or 3 nodes on a
+3-server NATS cluster) in a temporary directory.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from carbonledger.devtools.anvil import Anvil, rpc
 
@@ -48,18 +51,41 @@ def _rpc() -> Backend:
     return Backend("rpc", url, key)
 
 
+#: test accounts the bundled chain's genesis allowlist admits (the chain is permissioned)
+ALLOWED_TEST_ACCOUNTS = 64
+
+
+def _bundled(nodes: int) -> Backend:
+    """A devnet of the bundled chain in a temporary directory, stopped and removed by close.
+
+    The chain is permissioned: the deterministic test accounts (``cast_key``) are put on the
+    genesis allowlist; the funded key is the devnet's genesis admin.
+    """
+    from ledger_testing import cast_key
+
+    from carbonledger.chain.devnet import Devnet
+    from carbonledger.ledger import Signer
+
+    directory = Path(tempfile.mkdtemp(prefix=f"carbonledger-ledger-{nodes}n-"))
+    devnet = Devnet(directory)
+    allowlist = [Signer(cast_key(i)).address for i in range(ALLOWED_TEST_ACCOUNTS)]
+    manifest = devnet.up(nodes, genesis_overrides={"allowlist": allowlist})
+
+    def close() -> None:
+        devnet.down()
+        shutil.rmtree(directory, ignore_errors=True)
+
+    # on a devnet, talk to the last node: the stream is written through every node anyway
+    url = manifest["nodes"][-1]["rpc_url"]
+    return Backend(f"devnet{nodes}", url, manifest["admin"]["private_key"], close=close)
+
+
 def _node() -> Backend:
-    raise RuntimeError(
-        "the bundled node backend is not wired yet: start one node (carbonledger.chain) "
-        "here and return Backend(url, funded key); meanwhile use CARBONLEDGER_TEST_CHAIN=rpc"
-    )
+    return _bundled(1)
 
 
 def _devnet() -> Backend:
-    raise RuntimeError(
-        "the 3-node devnet backend is not wired yet: start the devnet here and return "
-        "Backend(url of one node, funded key); meanwhile use CARBONLEDGER_TEST_CHAIN=rpc"
-    )
+    return _bundled(3)
 
 
 BACKENDS: dict[str, Callable[[], Backend]] = {

@@ -1,16 +1,31 @@
-"""The CARBONLEDGER_TEST_CHAIN switch: unknown or unwired backends fail loudly, never skip."""
+"""The CARBONLEDGER_TEST_CHAIN switch: unknown backends fail loudly, never skip."""
 
 import pytest
 from ledger_backends import start_backend
+from ledger_testing import cast_key
+
+from carbonledger.devtools.anvil import rpc
+from carbonledger.ledger import Chain, Signer
 
 
 @pytest.mark.parametrize("name", ["node", "devnet"])
-def test_unwired_bundled_backends_say_what_to_do(
+def test_bundled_chain_backends_start_admit_the_test_accounts_and_stop(
     monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     monkeypatch.setenv("CARBONLEDGER_TEST_CHAIN", name)
-    with pytest.raises(RuntimeError, match="not wired yet"):
-        start_backend()
+    backend = start_backend()
+    try:
+        assert int(str(rpc(backend.url, "eth_blockNumber")), 16) == 0
+        chain = Chain(backend.url)
+        # a permitted test account can send: a zero-value transfer to itself is mined
+        alice = Signer(cast_key(3))
+        receipt = chain.send_value(alice, alice.address, 0)
+        assert receipt.status == 1
+        chain.close()
+    finally:
+        backend.close()
+    with pytest.raises(OSError):
+        rpc(backend.url, "eth_blockNumber", timeout=1.0)
 
 
 def test_unknown_backend_lists_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
