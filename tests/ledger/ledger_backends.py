@@ -63,12 +63,16 @@ def _bundled(nodes: int) -> Backend:
     """
     from ledger_testing import cast_key
 
+    from carbonledger.bench.contracts import _key as bench_key
     from carbonledger.chain.devnet import Devnet
     from carbonledger.ledger import Signer
 
     directory = Path(tempfile.mkdtemp(prefix=f"carbonledger-ledger-{nodes}n-"))
     devnet = Devnet(directory)
-    allowlist = [Signer(cast_key(i)).address for i in range(ALLOWED_TEST_ACCOUNTS)]
+    keys = [cast_key(i) for i in range(ALLOWED_TEST_ACCOUNTS)]
+    keys += [cast_key(501)]  # the second admin of the suspension tests
+    keys += [bench_key(i) for i in range(8)]  # the gas benchmark's accounts
+    allowlist = [Signer(k).address for k in keys]
     manifest = devnet.up(nodes, genesis_overrides={"allowlist": allowlist})
 
     def close() -> None:
