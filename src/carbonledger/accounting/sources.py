@@ -315,25 +315,30 @@ class SourceType:
         scope: str | None = None,
     ) -> ResultLine:
         gas = gas or self.gas
-        sign = self.sign if sign is None else sign
-        if sign < 0:
+        if (self.sign if sign is None else sign) < 0:
             emission = -emission
-        gwp, gwp_origin = ctx.gwp(gas, line.location)
-        co2e = emission if gas == "CO2" else _MUL(emission, gwp)
+        if gas == "CO2":
+            # CO2 is its own CO2e (Context.gwp gives 1, "constant"): skip the look-up and
+            # the multiplication for the commonest gas
+            gwp, gwp_origin, co2e = ONE, "constant", emission
+        else:
+            gwp, gwp_origin = ctx.gwp(gas, line.location)
+            co2e = _MUL(emission, gwp)
+        # positional: this runs once per gas of every line
         return ResultLine(
-            facility=line.facility_id,
-            line=line.id,
-            source=self.name,
-            category=category or self.category,
-            gas=gas,
-            material=material or "",
-            formula=formula or self.formula,
-            terms=terms,
-            emission=emission,
-            gwp=gwp,
-            gwp_origin=gwp_origin,
-            co2e=co2e,
-            scope=self.scope if scope is None else scope,
+            line.facility_id,
+            line.id,
+            self.name,
+            category or self.category,
+            gas,
+            material or "",
+            formula or self.formula,
+            terms,
+            emission,
+            gwp,
+            gwp_origin,
+            co2e,
+            self.scope if scope is None else scope,
         )
 
 
