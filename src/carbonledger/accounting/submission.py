@@ -251,6 +251,9 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
 
 
 _LINE_FIELDS = LINE_KEYS | frozenset(MATERIAL_KEYS)
+#: builds a named tuple from its fields without the Python-level ``__new__`` the class
+#: generates (a frame per object); used where one is built for every line
+_new_tuple = tuple.__new__
 
 
 def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
@@ -279,7 +282,7 @@ def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
         return None
     if not number.is_finite():
         return None
-    return Quantity(number, unit.strip())
+    return _new_tuple(Quantity, (number, unit.strip()))
 
 
 def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
@@ -455,7 +458,8 @@ def parse_submission_dict(raw: object) -> Submission:
                 # built directly rather than through Location.child (once per line)
                 lines_path = fl.child("lines").path
                 for j, lraw in enumerate(lines_raw):
-                    line = parse_line(lraw, fid, Location((*lines_path, j)), errors)
+                    where = _new_tuple(Location, ((*lines_path, j), None, None, None))
+                    line = _fast_line(lraw, fid, where) or _checked_line(lraw, fid, where, errors)
                     if line is None:
                         continue
                     if line.id in seen_lines:
