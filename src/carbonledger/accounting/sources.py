@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import itemgetter
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
@@ -24,6 +25,7 @@ from carbonledger.accounting.submission import RawLine
 from carbonledger.accounting.units import UnitError, convert, parse_unit
 
 _MUL = CONTEXT.multiply
+_VALUE = itemgetter(Term._fields.index("value"))
 #: builds a Term without the Python-level ``__new__`` a named tuple class generates (a
 #: frame per object); used for the terms every line creates
 _new_tuple = tuple.__new__
@@ -35,10 +37,9 @@ CO2_DENSITY = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
 
 
 def product(terms: tuple[Term, ...]) -> Decimal:
-    result = ONE
-    for term in terms:
-        result = _MUL(result, term.value)
-    return result
+    """ONE × t1 × t2 × ... in :data:`CONTEXT`, left to right (a C-level loop: every line
+    computes one)."""
+    return reduce(_MUL, map(_VALUE, terms), ONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,8 @@ class SourceType:
             )
             return None
         try:
-            value = convert(q.value, q.unit, unit)
+            # convert() returns the value itself for the same unit; skip the call then
+            value = q.value if q.unit == unit else convert(q.value, q.unit, unit)
         except UnitError as err:
             errors.add(line.where("quantity"), str(err), f"{self.quantity_label_en} is in {unit}")
             return None
@@ -261,7 +263,11 @@ class SourceType:
         measured = line.parameters.get(name)
         if measured is not None:
             try:
-                value = convert(measured.value, measured.unit, unit)
+                value = (
+                    measured.value
+                    if measured.unit == unit
+                    else convert(measured.value, measured.unit, unit)
+                )
             except UnitError as err:
                 errors.add(line.where_param(name), str(err), f"{spec.label_en} is in {unit}")
                 return None
