@@ -52,6 +52,11 @@ class Context:
         return result
 
     def factor_term(self, symbol: str, key: str, unit: str, location: Location) -> Term | None:
+        """The factor ``key`` in ``unit`` as a Term, or None if the table has no such key."""
+        if "{material}" not in key:
+            # the shared per-table Term of default_term (a template with no placeholder is
+            # the key itself); it notes an uncertain row's status just as below
+            return self.default_term(symbol, key, None, unit, location)
         found = self.factor(key, unit)
         if found is None:
             return None

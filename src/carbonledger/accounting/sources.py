@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import itemgetter
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
@@ -24,6 +25,10 @@ from carbonledger.accounting.submission import RawLine
 from carbonledger.accounting.units import UnitError, convert, parse_unit
 
 _MUL = CONTEXT.multiply
+_VALUE = itemgetter(Term._fields.index("value"))
+#: builds a Term without the Python-level ``__new__`` a named tuple class generates (a
+#: frame per object); used for the terms every line creates
+_new_tuple = tuple.__new__
 C_TO_CO2 = Term("44/12", CO2_PER_C, "tCO2/tC", "constant")
 KG_TO_T = Decimal("0.001")
 #: density of CO2 at normal conditions [t/10^4 Nm3] (1.977 kg/Nm3), used by the 化工
@@ -32,10 +37,9 @@ CO2_DENSITY = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
 
 
 def product(terms: tuple[Term, ...]) -> Decimal:
-    result = ONE
-    for term in terms:
-        result = _MUL(result, term.value)
-    return result
+    """ONE × t1 × t2 × ... in :data:`CONTEXT`, left to right (a C-level loop: every line
+    computes one)."""
+    return reduce(_MUL, map(_VALUE, terms), ONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,12 @@ class SourceType:
                 raise TypeError(f"{type(self).__name__} has no setting {key!r}")
             setattr(self, key, value)
         self._params: Mapping[str, Param] = {p.name: p for p in self.params}
+        # Terms are immutable, so a documented constant in its own unit is one shared Term
+        self._constant_terms: Mapping[str, Term] = {
+            p.name: Term(p.symbol, p.constant, p.unit, "default")
+            for p in self.params
+            if p.constant is not None
+        }
 
     # -- description (used by templates and guidance) ------------------------------------
     def describe(self) -> dict[str, object]:
@@ -223,7 +233,8 @@ class SourceType:
             )
             return None
         try:
-            value = convert(q.value, q.unit, unit)
+            # convert() returns the value itself for the same unit; skip the call then
+            value = q.value if q.unit == unit else convert(q.value, q.unit, unit)
         except UnitError as err:
             errors.add(line.where("quantity"), str(err), f"{self.quantity_label_en} is in {unit}")
             return None
@@ -234,7 +245,7 @@ class SourceType:
                 "deductions have their own sources (exported_electricity, co2_recovered...)",
             )
             return None
-        return Term(self.quantity_symbol, value, unit, "input")
+        return _new_tuple(Term, (self.quantity_symbol, value, unit, "input"))
 
     def param(
         self,
@@ -252,7 +263,11 @@ class SourceType:
         measured = line.parameters.get(name)
         if measured is not None:
             try:
-                value = convert(measured.value, measured.unit, unit)
+                value = (
+                    measured.value
+                    if measured.unit == unit
+                    else convert(measured.value, measured.unit, unit)
+                )
             except UnitError as err:
                 errors.add(line.where_param(name), str(err), f"{spec.label_en} is in {unit}")
                 return None
@@ -268,12 +283,14 @@ class SourceType:
                     f"{spec.label_en} must be at most {spec.hi} {unit}, got {value}",
                 )
                 return None
-            return Term(spec.symbol, value, unit, "measured")
+            return _new_tuple(Term, (spec.symbol, value, unit, "measured"))
         if spec.default is not None:
             term = ctx.default_term(spec.symbol, spec.default, material, unit, line.location)
             if term is not None:
                 return term
         if spec.constant is not None:
+            if unit == spec.unit:
+                return self._constant_terms[name]
             return Term(spec.symbol, spec.constant, unit, "default")
         if spec.required if required is None else required:
             errors.add(
@@ -286,7 +303,9 @@ class SourceType:
     # -- calculation -----------------------------------------------------------------------
     def compute(self, line: RawLine, ctx: Context, errors: Collector) -> list[ResultLine]:
         before = len(errors.problems)
-        self.check_parameters(line, errors)
+        # the common case (only known parameters) without a call
+        if not line.parameters.keys() <= self._params.keys():
+            self.check_parameters(line, errors)
         material = self.check_material(line, ctx, errors)
         if len(errors.problems) > before:
             return []
@@ -315,25 +334,30 @@ class SourceType:
         scope: str | None = None,
     ) -> ResultLine:
         gas = gas or self.gas
-        sign = self.sign if sign is None else sign
-        if sign < 0:
+        if (self.sign if sign is None else sign) < 0:
             emission = -emission
-        gwp, gwp_origin = ctx.gwp(gas, line.location)
-        co2e = emission if gas == "CO2" else _MUL(emission, gwp)
+        if gas == "CO2":
+            # CO2 is its own CO2e (Context.gwp gives 1, "constant"): skip the look-up and
+            # the multiplication for the commonest gas
+            gwp, gwp_origin, co2e = ONE, "constant", emission
+        else:
+            gwp, gwp_origin = ctx.gwp(gas, line.location)
+            co2e = _MUL(emission, gwp)
+        # positional: this runs once per gas of every line
         return ResultLine(
-            facility=line.facility_id,
-            line=line.id,
-            source=self.name,
-            category=category or self.category,
-            gas=gas,
-            material=material or "",
-            formula=formula or self.formula,
-            terms=terms,
-            emission=emission,
-            gwp=gwp,
-            gwp_origin=gwp_origin,
-            co2e=co2e,
-            scope=self.scope if scope is None else scope,
+            line.facility_id,
+            line.id,
+            self.name,
+            category or self.category,
+            gas,
+            material or "",
+            formula or self.formula,
+            terms,
+            emission,
+            gwp,
+            gwp_origin,
+            co2e,
+            self.scope if scope is None else scope,
         )
 
 
@@ -441,11 +465,16 @@ class FuelCombustion(SourceType):
     def activity_unit(self, line: RawLine, material: str, ctx: Context) -> str:
         """t for solid and liquid fuels, 10^4 Nm3 for gases: the denominator of the NCV."""
         measured = line.parameters.get("ncv")
-        unit = measured.unit if measured is not None else None
+        if measured is not None:
+            return _activity_unit_of(measured.unit)
+        # the default NCV's unit depends only on the table and the fuel: cache it there
+        cache = ctx.factors.term_cache
+        key = ("activity-unit", "fuel.{material}.ncv", material, "")
+        unit: str | None = cache.get(key)
         if unit is None:
             row = ctx.factors.get(f"fuel.{material}.ncv")
-            unit = row.unit if row is not None else "GJ/t"
-        return _activity_unit_of(unit)
+            unit = cache[key] = _activity_unit_of(row.unit if row is not None else "GJ/t")
+        return unit
 
     def check_required_measurements(
         self, line: RawLine, material: str, ctx: Context, errors: Collector
@@ -466,7 +495,8 @@ class FuelCombustion(SourceType):
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
     ) -> list[ResultLine]:
         assert material is not None
-        self.check_required_measurements(line, material, ctx, errors)
+        if self.measured_required:
+            self.check_required_measurements(line, material, ctx, errors)
         energy_input = line.quantity is not None and _is_energy(line.quantity.unit)
         if energy_input:
             fc = self.quantity(line, errors, unit="GJ")

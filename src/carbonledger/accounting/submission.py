@@ -34,7 +34,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from carbonledger.accounting.errors import ROOT, Collector, InputError, Location, Problem
@@ -251,10 +251,14 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
 
 
 _LINE_FIELDS = LINE_KEYS | frozenset(MATERIAL_KEYS)
+#: builds a named tuple from its fields without the Python-level ``__new__`` the class
+#: generates (a frame per object); used where one is built for every line
+_new_tuple = tuple.__new__
 
 
 def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
     """A well-formed quantity without building error locations; None means "check slowly"."""
+    number: Any  # narrowed by the exact type checks below
     if type(value) is dict and len(value) <= 2:
         number = value.get("value")
         unit = value.get("unit", default_unit)
@@ -262,17 +266,23 @@ def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
         number, unit = value, default_unit
     if type(unit) is not str or not unit:
         return None
-    if type(number) is Decimal:
-        if not number.is_finite():
+    kind = type(number)
+    if kind is str:
+        # the common case, inlined from to_decimal (no call, no error handling): plain
+        # decimal text; anything else (separators, junk, NaN) takes the checked path
+        if "," in number:
             return None
-    elif type(number) is int or type(number) is str:
         try:
-            number = to_decimal(number)
-        except NotADecimalError:
+            number = Decimal(number)
+        except InvalidOperation:
             return None
-    else:
+    elif kind is int:
+        number = Decimal(number)
+    elif kind is not Decimal:
         return None
-    return Quantity(number, unit.strip())
+    if not number.is_finite():
+        return None
+    return _new_tuple(Quantity, (number, unit.strip()))
 
 
 def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
@@ -290,14 +300,17 @@ def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
     ):
         return None
     material = None
-    for key in MATERIAL_KEYS:
-        if key in raw:
-            if material is not None:
-                return None
-            material = raw[key]
-            if type(material) is not str or not material.strip():
-                return None
-            material = material.strip()
+    # id and source are present; any further key other than the three optional ones
+    # names the material (the key set was checked above)
+    if len(raw) - ("quantity" in raw) - ("parameters" in raw) - ("note" in raw) > 2:
+        for key in MATERIAL_KEYS:
+            if key in raw:
+                if material is not None:
+                    return None
+                material = raw[key]
+                if type(material) is not str or not material.strip():
+                    return None
+                material = material.strip()
     quantity = None
     if "quantity" in raw:
         quantity = _fast_quantity(raw["quantity"], None)
@@ -325,6 +338,16 @@ def parse_line(raw: object, facility_id: str, loc: Location, errors: Collector) 
     fast = _fast_line(raw, facility_id, loc)
     if fast is not None:
         return fast
+    return _checked_line(raw, facility_id, loc, errors)
+
+
+def _checked_line(
+    raw: object, facility_id: str, loc: Location, errors: Collector
+) -> RawLine | None:
+    """The general path: every check, every problem reported with its location.
+
+    :func:`_fast_line` must agree with it on well-formed lines (tests compare the two).
+    """
     if not isinstance(raw, Mapping):
         errors.add(loc, "each line must be an object")
         return None
@@ -431,9 +454,12 @@ def parse_submission_dict(raw: object) -> Submission:
                 errors.add(fl.child("lines"), "a facility needs at least one line")
             else:
                 seen_lines: set[str] = set()
-                lines_loc = fl.child("lines")
+                # a document's paths carry no workbook cell, so each line's location is
+                # built directly rather than through Location.child (once per line)
+                lines_path = fl.child("lines").path
                 for j, lraw in enumerate(lines_raw):
-                    line = parse_line(lraw, fid, lines_loc.child(j), errors)
+                    where = _new_tuple(Location, ((*lines_path, j), None, None, None))
+                    line = _fast_line(lraw, fid, where) or _checked_line(lraw, fid, where, errors)
                     if line is None:
                         continue
                     if line.id in seen_lines:

@@ -36,6 +36,7 @@ from carbonledger.accounting.units import UnitError, parse_unit
 _MUL = CONTEXT.multiply
 PER_TJ = Term("10^-3", Decimal("0.001"), "TJ/GJ", "constant")
 KG = Decimal("0.001")
+KG_TO_T = Term("10^-3", KG, "t/kg", "constant")
 
 
 class IpccCombustion(FuelCombustion):
@@ -102,7 +103,7 @@ class IpccCombustion(FuelCombustion):
         out = []
         for gas, ef in efs.items():
             assert ef is not None
-            terms = (*base, PER_TJ, ef, Term("10^-3", KG, "t/kg", "constant"))
+            terms = (*base, PER_TJ, ef, KG_TO_T)
             emission = _MUL(_MUL(_MUL(energy, PER_TJ.value), ef.value), KG)
             category = "biogenic" if biogenic and gas == "CO2" else "fuel_combustion"
             out.append(
