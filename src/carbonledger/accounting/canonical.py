@@ -18,6 +18,17 @@ from carbonledger.accounting.numbers import canonical as canonical_decimal
 
 
 def _prepare(value: Any) -> Any:
+    # exact-type dispatch first: a report has thousands of values, and isinstance against
+    # the abstract Mapping/Sequence classes costs several times more
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is Decimal:
+        return canonical_decimal(value)
+    if kind is dict:
+        return {k if type(k) is str else str(k): _prepare(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_prepare(v) for v in value]
     if isinstance(value, Decimal):
         return canonical_decimal(value)
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
