@@ -103,6 +103,8 @@ class SourceType:
     material_template: str | None = None
     #: fixed list of materials, when not defined by factor keys
     material_choices: tuple[str, ...] = ()
+    #: a parameter whose measured value lets a material outside the factor table be used
+    material_override: str | None = None
     quantity_unit: str | None = "t"
     quantity_symbol: str = "AD"
     quantity_label_en: str = "activity data"
@@ -199,10 +201,12 @@ class SourceType:
         return bool(known)
 
     def accepts_unknown_material(self, line: RawLine) -> bool:
-        return False
+        return self.material_override is not None and self.material_override in line.parameters
 
     def unknown_material_hint(self) -> str:
-        return ""
+        if self.material_override is None:
+            return ""
+        return f"; or supply a measured parameters.{self.material_override}"
 
     def check_parameters(self, line: RawLine, errors: Collector) -> bool:
         if line.parameters.keys() <= self._params.keys():
@@ -371,6 +375,7 @@ class FactorTimesQuantity(SourceType):
 
     material_key = "material"
     material_template = "process.{material}.ef"
+    material_override = "emission_factor"
     formula = "E = AD × EF"
     params: tuple[Param, ...] = (
         Param(
@@ -382,12 +387,6 @@ class FactorTimesQuantity(SourceType):
             default="process.{material}.ef",
         ),
     )
-
-    def accepts_unknown_material(self, line: RawLine) -> bool:
-        return "emission_factor" in line.parameters
-
-    def unknown_material_hint(self) -> str:
-        return "; or supply a measured parameters.emission_factor"
 
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
@@ -676,6 +675,7 @@ class CarbonMass(SourceType):
     label_zh = "含碳原料投入(碳平衡)"
     material_key = "material"
     material_template = "carbon_content.{material}"
+    material_override = "carbon_content"
     formula = "E = AD × C × 44/12"
     params: tuple[Param, ...] = (
         Param(
@@ -688,12 +688,6 @@ class CarbonMass(SourceType):
             hi=ONE,
         ),
     )
-
-    def accepts_unknown_material(self, line: RawLine) -> bool:
-        return "carbon_content" in line.parameters
-
-    def unknown_material_hint(self) -> str:
-        return "; or supply a measured parameters.carbon_content"
 
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
@@ -1076,6 +1070,7 @@ class N2OProduction(SourceType):
     label_zh = "硝酸生产N2O排放"
     material_key = "technology"
     material_template = "nitric_acid.{material}.ef"
+    material_override = "emission_factor"
     abatement_default: str | None = "nitric_acid.nscr.removal_rate"
     quantity_symbol = "P"
     quantity_label_en = "acid produced"
@@ -1107,9 +1102,6 @@ class N2OProduction(SourceType):
             constant_note="abatement ran for all production when a removal rate is given",
         ),
     )
-
-    def accepts_unknown_material(self, line: RawLine) -> bool:
-        return "emission_factor" in line.parameters
 
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector

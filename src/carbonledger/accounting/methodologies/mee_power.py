@@ -82,9 +82,6 @@ class MeeFuelCombustion(FuelCombustion):
         ),
     )
 
-    def accepts_unknown_material(self, line: RawLine) -> bool:
-        return super().accepts_unknown_material(line)
-
     def _known(self, material: str, ctx: Context) -> bool:
         return material in COAL_FUELS or super()._known(material, ctx)
 
