@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import close as _close
+from support import line_of as _line
+from support import origins as _origins
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
-from carbonledger.accounting.model import ResultLine
-from carbonledger.accounting.report import Report
 
-TOL = Decimal("0.01")
 COMMON = "cn-ndrc-2013@1"
 CERAMICS = "cn-ndrc-2013-ceramics@1"
 
@@ -43,19 +43,6 @@ def _doc(lines: list[dict[str, Any]], **options: str) -> dict[str, Any]:
         "options": options,
         "facilities": [{"id": "kilns", "lines": lines}],
     }
-
-
-def _line(report: Report, line_id: str) -> ResultLine:
-    (found,) = [ln for ln in report.lines if ln.line == line_id]
-    return found
-
-
-def _origins(line: ResultLine) -> dict[str, str]:
-    return {t.symbol: t.origin for t in line.terms}
-
-
-def _close(value: Decimal, expected: str) -> bool:
-    return abs(value - Decimal(expected)) <= TOL
 
 
 def _example() -> dict[str, Any]:

@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import close as _close
+from support import origins as _origins
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
 from carbonledger.accounting.model import ResultLine
 from carbonledger.accounting.report import Report
 
-TOL = Decimal("0.01")
 IPCC = "ipcc-2006@1"
 ELEC = "cn-electricity-mee-nbs@1"
 
@@ -58,14 +59,6 @@ def _lines(report: Report, line_id: str) -> dict[str, ResultLine]:
     """The result lines of one activity line, by gas (electricity: by scope)."""
     found = [ln for ln in report.lines if ln.line == line_id]
     return {ln.scope if ln.source == "purchased_electricity" else ln.gas: ln for ln in found}
-
-
-def _origins(line: ResultLine) -> dict[str, str]:
-    return {t.symbol: t.origin for t in line.terms}
-
-
-def _close(value: Decimal, expected: str) -> bool:
-    return abs(value - Decimal(expected)) <= TOL
 
 
 def _example() -> dict[str, Any]:

@@ -18,26 +18,19 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from support import close as _close
+from support import origins as _origins
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
 from carbonledger.accounting.model import ResultLine
 from carbonledger.accounting.report import Report
 
-TOL = Decimal("0.01")
 METHOD = "cn-2013-grid@1"
 
 
 def _line(report: Report, line_id: str) -> ResultLine:
     return next(ln for ln in report.lines if ln.line == line_id)
-
-
-def _origins(line: ResultLine) -> dict[str, str]:
-    return {t.symbol: t.origin for t in line.terms}
-
-
-def _close(actual: Decimal, expected: str) -> bool:
-    return abs(actual - Decimal(expected)) <= TOL
 
 
 def _q(value: str, unit: str) -> dict[str, str]:
