@@ -55,6 +55,7 @@ from carbonledger.accounting.numbers import (
     whole_tonnes,
 )
 from carbonledger.accounting.numbers import canonical as canonical_decimal
+from carbonledger.accounting.numbers import short as _fmt
 from carbonledger.accounting.submission import (
     Enterprise,
     Quantity,
@@ -1654,13 +1655,6 @@ class AllocationResult:
         out.append(f"input  {self.input_digest}")
         out.append(f"result {self.result_digest}")
         return "\n".join(out)
-
-
-def _fmt(value: Decimal) -> str:
-    text = canonical_decimal(value)
-    if "." in text and len(text.split(".")[1]) > 6:
-        return f"{value:.6f}".rstrip("0")
-    return text
 
 
 # =========================================================================================

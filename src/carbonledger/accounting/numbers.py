@@ -112,6 +112,14 @@ def canonical(value: Decimal) -> str:
     return text
 
 
+def short(value: Decimal) -> str:
+    """A value for a formula line in a text report: canonical, cut to 6 decimals if longer."""
+    text = canonical(value)
+    if "." in text and len(text.split(".")[1]) > 6:
+        return f"{value:.6f}".rstrip("0")
+    return text
+
+
 def present(value: Decimal) -> Decimal:
     """tCO2e for display: 2 decimals, half-up."""
     return value.quantize(_CENTI, rounding=ROUND_HALF_UP)

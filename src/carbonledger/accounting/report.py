@@ -13,7 +13,7 @@ from carbonledger.accounting.context import Warning
 from carbonledger.accounting.factors import FactorTable
 from carbonledger.accounting.model import CATEGORIES, MEMO_CATEGORIES, ResultLine
 from carbonledger.accounting.numbers import ZERO, exact, present, whole_tonnes
-from carbonledger.accounting.numbers import canonical as canonical_decimal
+from carbonledger.accounting.numbers import short as _fmt
 from carbonledger.accounting.submission import Submission
 
 ENGINE = "carbonledger-accounting/1"
@@ -223,13 +223,6 @@ class Report:
         out.append(f"factors {self.table.digest}")
         out.append(f"result {self.result_digest}")
         return "\n".join(out)
-
-
-def _fmt(value: Decimal) -> str:
-    text = canonical_decimal(value)
-    if "." in text and len(text.split(".")[1]) > 6:
-        return f"{value:.6f}".rstrip("0")
-    return text
 
 
 def _summary_text(value: object) -> str:
