@@ -2,7 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from carbonledger.accounting.units import UnitError, conversion_factor, convert, parse_unit
+from carbonledger.accounting.units import (
+    UnitError,
+    canonical_unit,
+    conversion_factor,
+    convert,
+    parse_unit,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +50,27 @@ def test_unknown_units_are_refused(bad: str) -> None:
 def test_gas_masses_are_their_own_dimension() -> None:
     assert parse_unit("kgHFC134a").dimension == (("mass HFC134a", 1),)
     assert convert(Decimal("1500"), "kgHFC134a", "tHFC134a") == Decimal("1.5")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("吨", "t"),
+        ("tonnes", "t"),
+        ("tonne", "t"),
+        (" kWh ", "kWh"),
+        ("10⁴ Nm³", "10^4Nm3"),
+        ("万立方米", "万Nm3"),
+        ("GJ/吨", "GJ/t"),
+        ("tC/TJ", "tC/TJ"),
+    ],
+)
+def test_canonical_unit_spelling(spelling: str, canonical: str) -> None:
+    assert canonical_unit(spelling) == canonical
+    assert canonical_unit(canonical) == canonical
+    assert convert(Decimal(7), spelling, canonical) == Decimal(7)
+
+
+def test_canonical_unit_refuses_unknown_units() -> None:
+    with pytest.raises(UnitError, match="unknown unit 'Gj'"):
+        canonical_unit("Gj")

@@ -93,6 +93,25 @@ class Context:
             self.note_status(row, location)
         return term
 
+    def default_row_term(
+        self, symbol: str, template: str, material: str | None, unit: str
+    ) -> tuple[Term, FactorRow] | None:
+        """:meth:`default_term` with its row, noting nothing (for plans that note later)."""
+        cache = self.factors.term_cache
+        cache_key = (symbol, template, material, unit)
+        try:
+            found: tuple[Term, FactorRow] | None = cache[cache_key]
+        except KeyError:
+            if "{material}" in template:
+                if material is None:
+                    found = None
+                else:
+                    found = self._build_term(symbol, template.format(material=material), unit)
+            else:
+                found = self._build_term(symbol, template, unit)
+            cache[cache_key] = found
+        return found
+
     def _build_term(self, symbol: str, key: str, unit: str) -> tuple[Term, FactorRow] | None:
         found = self.factor(key, unit)
         if found is None:

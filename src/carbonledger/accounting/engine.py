@@ -67,7 +67,7 @@ def calculate_with(
     report = Report(
         methodology=methodology.ref,
         submission=submission,
-        material_keys={k: s.material_key for k, s in sources.items()},
+        material_keys=methodology.material_keys,
         table=table,
         lines=lines,
         warnings=ctx.warnings,

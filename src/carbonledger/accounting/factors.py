@@ -39,6 +39,8 @@ COLUMNS = (
     "status",
     "note",
 )
+#: at most this many plans are kept per table; beyond it lines still compute, unplanned
+PLANS_MAX = 4096
 STATUSES = frozenset({"official", "corrected", "derived", "secondary", "uncertain"})
 
 
@@ -261,6 +263,10 @@ class FactorTable:
         self._rows = merged
         #: per-table cache of default terms, filled by Context.default_term
         self.term_cache: dict[tuple[str, str, str | None, str], Any] = {}
+        #: per-table cache of source types' calculation plans (what a line's result needs
+        #: besides its own numbers), keyed by source type and line shape; see sources.py
+        #: (bounded: the keys hold units and names as submitted)
+        self.plans: dict[tuple[object, ...], Any] = {}
         self.digest = canonical.digest([[ref, sets[ref].digest] for ref in self.lineage])
 
     def get(self, key: str) -> FactorRow | None:

@@ -44,6 +44,11 @@ class Methodology:
 
     def __init__(self) -> None:
         self.sources: dict[str, SourceType] = {s.name: s for s in self.build_sources()}
+        #: the line key naming each source's material (what a report's input form uses)
+        self.material_keys: dict[str, str | None] = {
+            k: s.material_key for k, s in self.sources.items()
+        }
+        self._allowed_options = frozenset({"factor_set", "gwp", *self.options_doc})
 
     @property
     def ref(self) -> str:
@@ -82,7 +87,9 @@ class Methodology:
         return tuple(sets)
 
     def check_options(self, options: Mapping[str, object], errors: Collector) -> None:
-        allowed = {"factor_set", "gwp", *self.options_doc}
+        allowed = self._allowed_options
+        if allowed.issuperset(options):
+            return
         for key in options:
             if key not in allowed:
                 errors.add(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -43,8 +42,13 @@ class Term(NamedTuple):
     origin: str
 
 
-@dataclass(slots=True)
-class ResultLine:
+class ResultLine(NamedTuple):
+    """One gas of one computed activity line.
+
+    A named tuple (immutable, built without a Python-level ``__init__``): every line of
+    every calculation creates one or more.
+    """
+
     facility: str
     line: str
     source: str

@@ -19,10 +19,11 @@ from operator import itemgetter
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
+from carbonledger.accounting.factors import PLANS_MAX, FactorRow
 from carbonledger.accounting.model import ResultLine, Term
 from carbonledger.accounting.numbers import CO2_PER_C, CONTEXT, ONE, ZERO
-from carbonledger.accounting.submission import RawLine
-from carbonledger.accounting.units import UnitError, convert, parse_unit
+from carbonledger.accounting.submission import Quantity, RawLine
+from carbonledger.accounting.units import UnitError, conversion_factor, convert, parse_unit
 
 _MUL = CONTEXT.multiply
 _VALUE = itemgetter(Term._fields.index("value"))
@@ -347,21 +348,24 @@ class SourceType:
         else:
             gwp, gwp_origin = ctx.gwp(gas, line.location)
             co2e = _MUL(emission, gwp)
-        # positional: this runs once per gas of every line
-        return ResultLine(
-            line.facility_id,
-            line.id,
-            self.name,
-            category or self.category,
-            gas,
-            material or "",
-            formula or self.formula,
-            terms,
-            emission,
-            gwp,
-            gwp_origin,
-            co2e,
-            self.scope if scope is None else scope,
+        # built as a tuple (no Python-level __new__): this runs once per gas of every line
+        return _new_tuple(
+            ResultLine,
+            (
+                line.facility_id,
+                line.id,
+                self.name,
+                category or self.category,
+                gas,
+                material or "",
+                formula or self.formula,
+                terms,
+                emission,
+                gwp,
+                gwp_origin,
+                co2e,
+                self.scope if scope is None else scope,
+            ),
         )
 
 
@@ -490,10 +494,154 @@ class FuelCombustion(SourceType):
                     f'give parameters.{name} as {{"value": ..., "unit": "{spec.unit}"}}',
                 )
 
+    def compute(self, line: RawLine, ctx: Context, errors: Collector) -> list[ResultLine]:
+        # A line with no parameters whose plan exists (built by calculate() below, so its
+        # material passed check_material() on this table before) needs none of the checks:
+        # its result line is built here directly, as result() would build it.
+        q = line.quantity
+        params = line.parameters
+        if q is not None and (not params or (len(params) == 1 and "ncv" in params)):
+            measured = params["ncv"] if params else None
+            plan = ctx.factors.plans.get(
+                (self, line.material, q.unit, None if measured is None else measured.unit)
+            )
+            if plan is not None:
+                fc_unit, tail, uncertain = plan
+                value = q.value if q.unit == fc_unit else convert(q.value, q.unit, fc_unit)
+                ncv = None if measured is None else self._measured_ncv(measured, fc_unit)
+                if value >= 0 and (measured is None or ncv is not None):
+                    fc = _new_tuple(Term, (self.quantity_symbol, value, fc_unit, "input"))
+                    terms = (fc, *tail) if ncv is None else (fc, ncv, *tail)
+                    for row in uncertain:
+                        ctx.note_status(row, line.location)
+                    emission = product(terms)
+                    return [
+                        _new_tuple(
+                            ResultLine,
+                            (
+                                line.facility_id,
+                                line.id,
+                                self.name,
+                                self.category,
+                                "CO2",
+                                line.material,
+                                self.formula,
+                                terms,
+                                emission,
+                                ONE,
+                                "constant",
+                                emission,
+                                self.scope,
+                            ),
+                        )
+                    ]
+        return super().compute(line, ctx, errors)
+
+    def _measured_ncv(self, measured: Quantity, fc_unit: str) -> Term | None:
+        """The Term param() gives a measured NCV, or None where param() would report a
+        problem (the general path then reports it)."""
+        spec = self._params["ncv"]
+        unit = f"GJ/{fc_unit}"
+        if measured.unit == unit:
+            value = measured.value
+        else:
+            try:
+                value = convert(measured.value, measured.unit, unit)
+            except UnitError:
+                return None
+        if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+            return None
+        return _new_tuple(Term, (spec.symbol, value, unit, "measured"))
+
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
     ) -> list[ResultLine]:
         assert material is not None
+        q = line.quantity
+        params = line.parameters
+        # the common shapes (every parameter defaulted, or only the NCV measured) through a
+        # plan cached per factor table; anything else, and any line with a problem, takes
+        # the general path below
+        if q is not None and (not params or (len(params) == 1 and "ncv" in params)):
+            ncv_unit = params["ncv"].unit if params else None
+            key = (self, material, q.unit, ncv_unit)
+            plans = ctx.factors.plans
+            try:
+                plan = plans[key]
+            except KeyError:
+                plan = self._plan(material, q.unit, ncv_unit, ctx)
+                if len(plans) < PLANS_MAX:
+                    plans[key] = plan
+            if plan is not None:
+                fc_unit, tail, uncertain = plan
+                value = q.value if q.unit == fc_unit else convert(q.value, q.unit, fc_unit)
+                if value >= 0:
+                    fc = _new_tuple(Term, (self.quantity_symbol, value, fc_unit, "input"))
+                    if ncv_unit is None:
+                        terms = (fc, *tail)
+                    else:
+                        ncv = self.param(line, "ncv", material, ctx, errors, unit=f"GJ/{fc_unit}")
+                        if ncv is None:
+                            return []
+                        terms = (fc, ncv, *tail)
+                    for row in uncertain:
+                        ctx.note_status(row, line.location)
+                    return [self.result(line, ctx, terms, product(terms), material=material)]
+        return self._calculate(line, material, ctx, errors)
+
+    def _plan(
+        self, material: str, unit: str, ncv_unit: str | None, ctx: Context
+    ) -> tuple[str, tuple[Term, ...], tuple[FactorRow, ...]] | None:
+        """What :meth:`_calculate` would use for a line of ``material`` in ``unit`` besides
+        the line's own numbers: the activity unit, the default terms after FC (or after a
+        measured NCV), and the rows of uncertain provenance it notes, in its order. None
+        when the general path is needed (a required measurement, an unknown conversion, a
+        missing default)."""
+        if self.measured_required.get(material) or self.gas != "CO2" or self.sign < 0:
+            return None
+        if _is_energy(unit):
+            if ncv_unit is not None:
+                return None
+            fc_unit = "GJ"
+            names: tuple[str, ...] = ("carbon_content", "oxidation_rate")
+        else:
+            fc_unit = (
+                _activity_unit_of(ncv_unit) if ncv_unit else self.activity_unit_of(material, ctx)
+            )
+            names = ("carbon_content", "oxidation_rate")
+            if ncv_unit is None:
+                names = ("ncv", *names)
+        try:
+            conversion_factor(unit, fc_unit)
+        except UnitError:
+            return None
+        tail: list[Term] = []
+        uncertain: list[FactorRow] = []
+        for name in names:
+            spec = self._params[name]
+            if spec.default is None:
+                return None
+            target = f"GJ/{fc_unit}" if name == "ncv" else spec.unit
+            found = ctx.default_row_term(spec.symbol, spec.default, material, target)
+            if found is None:
+                return None
+            term, row = found
+            tail.append(term)
+            if row.status == "uncertain":
+                uncertain.append(row)
+        bf = self._params.get("biomass_fraction")
+        if bf is None or bf.constant is None or bf.constant:
+            return None
+        tail.append(C_TO_CO2)
+        return fc_unit, tuple(tail), tuple(uncertain)
+
+    def activity_unit_of(self, material: str, ctx: Context) -> str:
+        row = ctx.factors.get(f"fuel.{material}.ncv")
+        return _activity_unit_of(row.unit if row is not None else "GJ/t")
+
+    def _calculate(
+        self, line: RawLine, material: str, ctx: Context, errors: Collector
+    ) -> list[ResultLine]:
         if self.measured_required:
             self.check_required_measurements(line, material, ctx, errors)
         energy_input = line.quantity is not None and _is_energy(line.quantity.unit)

@@ -285,9 +285,32 @@ def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
     return _new_tuple(Quantity, (number, unit.strip()))
 
 
+#: a line's keys in document order -> its material key ("" for none), or None when the
+#: keys are not a well-formed line's (an unknown key, two material keys); filled as seen
+_SHAPES: dict[tuple[str, ...], str | None] = {}
+_SHAPES_MAX = 4096
+
+
+def _shape(keys: tuple[str, ...]) -> str | None:
+    if not _LINE_FIELDS.issuperset(keys):
+        return None
+    materials = [k for k in MATERIAL_KEYS if k in keys]
+    if len(materials) > 1:
+        return None
+    return materials[0] if materials else ""
+
+
 def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
     """Parse a well-formed line quickly; anything unusual returns None for the slow checks."""
-    if type(raw) is not dict or not raw.keys() <= _LINE_FIELDS:
+    if type(raw) is not dict:
+        return None
+    keys = tuple(raw)
+    material_key = _SHAPES.get(keys, False)
+    if material_key is False:
+        material_key = _shape(keys)
+        if len(_SHAPES) < _SHAPES_MAX:
+            _SHAPES[keys] = material_key
+    if material_key is None:
         return None
     line_id = raw.get("id")
     source = raw.get("source")
@@ -300,22 +323,33 @@ def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
     ):
         return None
     material = None
-    # id and source are present; any further key other than the three optional ones
-    # names the material (the key set was checked above)
-    if len(raw) - ("quantity" in raw) - ("parameters" in raw) - ("note" in raw) > 2:
-        for key in MATERIAL_KEYS:
-            if key in raw:
-                if material is not None:
-                    return None
-                material = raw[key]
-                if type(material) is not str or not material.strip():
-                    return None
-                material = material.strip()
-    quantity = None
-    if "quantity" in raw:
-        quantity = _fast_quantity(raw["quantity"], None)
-        if quantity is None:
+    if material_key:
+        material = raw[material_key]
+        if type(material) is not str or not material.strip():
             return None
+        material = material.strip()
+    quantity = None
+    value = raw.get("quantity")
+    if value is not None:
+        # _fast_quantity(value, None) inlined for the common {"value": "..", "unit": ".."}
+        number: Any = value.get("value") if type(value) is dict and len(value) == 2 else None
+        if type(number) is str:
+            unit = value.get("unit")
+            if type(unit) is not str or not unit or "," in number:
+                return None
+            try:
+                number = Decimal(number)
+            except InvalidOperation:
+                return None
+            if not number.is_finite():
+                return None
+            quantity = _new_tuple(Quantity, (number, unit.strip()))
+        else:
+            quantity = _fast_quantity(value, None)
+            if quantity is None:
+                return None
+    elif "quantity" in raw:
+        return None
     parameters: dict[str, Quantity] = {}
     params = raw.get("parameters")
     if params is not None:

@@ -106,8 +106,9 @@ _ALIASES = {
     "⁸": "^8",
     "×": "",
     " ": "",
-    "tonne": "t",
+    # longest spelling first: replacing "tonne" first would leave "ts" of "tonnes"
     "tonnes": "t",
+    "tonne": "t",
     "吨": "t",
     "千克": "kg",
     "公斤": "kg",
@@ -140,6 +141,16 @@ def _simple(symbol: str, original: str) -> tuple[str, Decimal]:
         if symbol.startswith(prefix) and rest[:1].isupper() and rest.isalnum():
             return (f"mass {rest}", scale)
     raise UnitError(f"unknown unit {original!r}")
+
+
+def canonical_unit(symbol: str) -> str:
+    """The spelling of ``symbol`` this module uses (``吨`` -> ``t``, ``10⁴ Nm³`` -> ``10^4Nm3``).
+
+    Raises :class:`UnitError` for a unit it does not know. Canonical spellings map to
+    themselves, so cleaning a document twice changes nothing the second time.
+    """
+    parse_unit(symbol)
+    return _normalise(symbol)
 
 
 @lru_cache(maxsize=1024)

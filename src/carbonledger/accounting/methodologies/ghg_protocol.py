@@ -18,10 +18,10 @@ from typing import ClassVar
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import ROOT, Collector
-from carbonledger.accounting.factors import FactorTable
+from carbonledger.accounting.factors import PLANS_MAX, FactorRow, FactorTable
 from carbonledger.accounting.methodology import Methodology, register
 from carbonledger.accounting.model import MEMO_CATEGORIES, ResultLine, Term
-from carbonledger.accounting.numbers import CONTEXT, ZERO
+from carbonledger.accounting.numbers import CONTEXT, ONE, ZERO
 from carbonledger.accounting.report import Report
 from carbonledger.accounting.sources import (
     FuelCombustion,
@@ -31,9 +31,18 @@ from carbonledger.accounting.sources import (
     _is_energy,
 )
 from carbonledger.accounting.submission import RawLine, Submission
-from carbonledger.accounting.units import UnitError, parse_unit
+from carbonledger.accounting.units import UnitError, conversion_factor, convert, parse_unit
 
 _MUL = CONTEXT.multiply
+_new_tuple = tuple.__new__
+#: activity unit, NCV term, per gas (gas, EF term, category, scope, formula, GWP, GWP
+#: origin), and the rows of uncertain provenance noted per line
+_IpccPlan = tuple[
+    str,
+    Term,
+    tuple[tuple[str, Term, str, str, str, Decimal, str], ...],
+    tuple[FactorRow, ...],
+]
 PER_TJ = Term("10^-3", Decimal("0.001"), "TJ/GJ", "constant")
 KG = Decimal("0.001")
 KG_TO_T = Term("10^-3", KG, "t/kg", "constant")
@@ -72,6 +81,140 @@ class IpccCombustion(FuelCombustion):
     ) -> list[ResultLine]:
         assert material is not None
         sector = str(ctx.options.get("combustion_sector", "manufacturing"))
+        q = line.quantity
+        if q is not None and not line.parameters:
+            # every factor defaulted: through a plan cached per factor table (the general
+            # path below gives exactly the same lines, and handles everything else)
+            key = (self, material, q.unit, sector)
+            plans = ctx.factors.plans
+            try:
+                plan = plans[key]
+            except KeyError:
+                plan = self._ipcc_plan(material, q.unit, sector, ctx)
+                if len(plans) < PLANS_MAX:
+                    plans[key] = plan
+            if plan is not None:
+                done = self._run_plan(line, material, plan, ctx)
+                if done is not None:
+                    return done
+        return self._calculate_ipcc(line, material, sector, ctx, errors)
+
+    def compute(self, line: RawLine, ctx: Context, errors: Collector) -> list[ResultLine]:
+        # a line with no parameters whose plan exists (built by calculate() after its fuel
+        # passed check_material() on this table) needs none of the general checks
+        q = line.quantity
+        if q is not None and not line.parameters:
+            sector = str(ctx.options.get("combustion_sector", "manufacturing"))
+            plan = ctx.factors.plans.get((self, line.material, q.unit, sector))
+            if plan is not None:
+                assert line.material is not None
+                done = self._run_plan(line, line.material, plan, ctx)
+                if done is not None:
+                    return done
+        return super().compute(line, ctx, errors)
+
+    def _run_plan(
+        self, line: RawLine, material: str, plan: _IpccPlan, ctx: Context
+    ) -> list[ResultLine] | None:
+        """The result lines of a line with no parameters; None for a negative quantity."""
+        q = line.quantity
+        assert q is not None
+        fc_unit, ncv, gases, uncertain = plan
+        value = q.value if q.unit == fc_unit else convert(q.value, q.unit, fc_unit)
+        if value >= 0:
+            for row in uncertain:
+                ctx.note_status(row, line.location)
+            fc = _new_tuple(Term, (self.quantity_symbol, value, fc_unit, "input"))
+            energy = _MUL(value, ncv.value)
+            per_tj = _MUL(energy, PER_TJ.value)
+            out = []
+            for gas, ef, category, scope, formula, gwp, gwp_origin in gases:
+                emission = _MUL(_MUL(per_tj, ef.value), KG)
+                out.append(
+                    _new_tuple(
+                        ResultLine,
+                        (
+                            line.facility_id,
+                            line.id,
+                            self.name,
+                            category,
+                            gas,
+                            material,
+                            formula,
+                            (fc, ncv, PER_TJ, ef, KG_TO_T),
+                            emission,
+                            gwp,
+                            gwp_origin,
+                            emission if gwp_origin == "constant" else _MUL(emission, gwp),
+                            scope,
+                        ),
+                    )
+                )
+            return out
+        return None
+
+    def _ipcc_plan(self, material: str, unit: str, sector: str, ctx: Context) -> _IpccPlan | None:
+        """The default terms, GWPs and result fields of a line with no parameters; None when
+        the general path is needed (an energy quantity, a missing default, a conversion
+        the units do not allow, a sign or gas this plan does not cover)."""
+        if _is_energy(unit) or self.sign < 0:
+            return None
+        fc_unit = self.activity_unit_of(material, ctx)
+        try:
+            conversion_factor(unit, fc_unit)
+        except UnitError:
+            return None
+        found = []
+        ncv_spec = self._params["ncv"]
+        co2_spec = self._params["ef_co2"]
+        if ncv_spec.default is None or co2_spec.default is None:
+            return None
+        found.append(
+            ctx.default_row_term(ncv_spec.symbol, ncv_spec.default, material, f"GJ/{fc_unit}")
+        )
+        found.append(
+            ctx.default_row_term(co2_spec.symbol, co2_spec.default, material, co2_spec.unit)
+        )
+        for gas in ("ch4", "n2o"):
+            spec = self._params[f"ef_{gas}"]
+            if spec.default is not None or spec.constant is not None:
+                return None
+            found.append(
+                ctx.default_row_term(
+                    f"EF_{gas.upper()}",
+                    f"fuel.{material}.ef_{gas}.{sector}",
+                    None,
+                    f"kg{gas.upper()}/TJ",
+                )
+            )
+        terms: list[Term] = []
+        uncertain: list[FactorRow] = []
+        for item in found:
+            if item is None:
+                return None
+            terms.append(item[0])
+            if item[1].status == "uncertain":
+                uncertain.append(item[1])
+        biogenic = f"fuel.{material}.biogenic" in ctx.factors
+        gases = []
+        for gas, ef in zip(("CO2", "CH4", "N2O"), terms[1:], strict=True):
+            category = "biogenic" if biogenic and gas == "CO2" else "fuel_combustion"
+            if gas == "CO2":
+                gwp, gwp_origin = ONE, "constant"
+            else:
+                found_gwp = ctx.factor(f"gwp.{gas}", "tCO2e/t")
+                if found_gwp is None:
+                    return None
+                gwp, gwp_origin = found_gwp[0], found_gwp[1].ref
+            scope = "" if category == "biogenic" else "1"
+            gases.append(
+                (gas, ef, category, scope, f"E_{gas} = FC × NCV × EF_{gas}", gwp, gwp_origin)
+            )
+        return fc_unit, terms[0], tuple(gases), tuple(uncertain)
+
+    def _calculate_ipcc(
+        self, line: RawLine, material: str, sector: str, ctx: Context, errors: Collector
+    ) -> list[ResultLine]:
         energy_input = line.quantity is not None and _is_energy(line.quantity.unit)
         if energy_input:
             fc = self.quantity(line, errors, unit="GJ")

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import ROOT, Collector
-from carbonledger.accounting.factors import FactorTable
+from carbonledger.accounting.factors import PLANS_MAX, FactorRow, FactorTable
 from carbonledger.accounting.methodology import Methodology, register
 from carbonledger.accounting.model import ResultLine, Term
 from carbonledger.accounting.numbers import CONTEXT, ONE, ZERO
@@ -36,6 +36,9 @@ from carbonledger.accounting.sources import (
     product,
 )
 from carbonledger.accounting.submission import RawLine, Submission
+from carbonledger.accounting.units import UnitError, conversion_factor, convert
+
+_new_tuple = tuple.__new__
 
 COAL_FUELS = frozenset(
     {
@@ -84,6 +87,82 @@ class MeeFuelCombustion(FuelCombustion):
 
     def _known(self, material: str, ctx: Context) -> bool:
         return material in COAL_FUELS or super()._known(material, ctx)
+
+    def compute(self, line: RawLine, ctx: Context, errors: Collector) -> list[ResultLine]:
+        # Coal with a measured as-received carbon content (and perhaps the NCV, which this
+        # formula does not use), the guideline's usual case: its default oxidation rate is
+        # resolved once per factor table; the result is what calculate() gives. Any other
+        # shape, and any value calculate() would object to, takes the general path.
+        material = line.material
+        q = line.quantity
+        params = line.parameters
+        car = params.get("carbon_content_ar")
+        if (
+            car is not None
+            and q is not None
+            and material in COAL_FUELS
+            and (len(params) == 1 or (len(params) == 2 and "ncv" in params))
+            and self.gas == "CO2"
+            and self.sign >= 0
+        ):
+            key = (self, "coal C_ar", q.unit, car.unit)
+            plans = ctx.factors.plans
+            try:
+                plan = plans[key]
+            except KeyError:
+                plan = self._coal_plan(q.unit, car.unit, ctx)
+                if len(plans) < PLANS_MAX:
+                    plans[key] = plan
+            if plan is not None:
+                of, uncertain = plan
+                value = q.value if q.unit == "t" else convert(q.value, q.unit, "t")
+                spec = self._params["carbon_content_ar"]
+                c = (
+                    car.value
+                    if car.unit == "fraction"
+                    else convert(car.value, car.unit, "fraction")
+                )
+                if (
+                    value >= 0
+                    and (spec.lo is None or c >= spec.lo)
+                    and (spec.hi is None or c <= spec.hi)
+                ):
+                    if uncertain is not None:
+                        ctx.note_status(uncertain, line.location)
+                    terms = (
+                        _new_tuple(Term, (self.quantity_symbol, value, "t", "input")),
+                        _new_tuple(Term, (spec.symbol, c, "fraction", "measured")),
+                        of,
+                        C_TO_CO2,
+                    )
+                    return [
+                        self.result(
+                            line,
+                            ctx,
+                            terms,
+                            product(terms),
+                            material=material,
+                            formula="E = FC × C_ar × OF × 44/12",
+                        )
+                    ]
+        return super().compute(line, ctx, errors)
+
+    def _coal_plan(
+        self, unit: str, car_unit: str, ctx: Context
+    ) -> tuple[Term, FactorRow | None] | None:
+        """The default oxidation rate for coal (and its row, if of uncertain provenance);
+        None when the units do not convert or there is no default (the general path then
+        reports it)."""
+        try:
+            conversion_factor(unit, "t")
+            conversion_factor(car_unit, "fraction")
+        except UnitError:
+            return None
+        found = ctx.default_row_term("OF", "coal.default_oxidation_rate", None, "fraction")
+        if found is None:
+            return None
+        term, row = found
+        return term, row if row.status == "uncertain" else None
 
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
