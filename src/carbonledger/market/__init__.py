@@ -1,0 +1,1 @@
+"""The carbon market: order matching off chain, escrow and settlement on chain."""
