@@ -7,8 +7,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
+# Playwright drives Debian's chromium; it never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+WEB_STAMP := web/node_modules/.installed
+WEB_DIST := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json
+NPX := cd web && npx --no-install
 
-.PHONY: help install run test test-chains lint typecheck imports pytest bench lock clean contracts
+.PHONY: help install run test test-chains lint typecheck imports pytest pytest-databases bench lock clean contracts \
+	web-install web-build web-client web-client-check web-browser web-lint web-typecheck web-unit web-e2e web-test
 
 help:
 	@echo "make run    install what is needed and start carbonledger"
@@ -17,6 +25,9 @@ help:
 	@echo "make test-chains  the ledger tests on the bundled chain (1 node, 3-node devnet)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 	@echo "make contracts  recompile the Vyper contracts into their committed artefacts"
+	@echo "make web-build  build the web UI (make run does it when web/src changed)"
+	@echo "make web-client regenerate the UI's API client from the platform's OpenAPI"
+	@echo "make web-test   the UI's lint, types, unit tests and browser end-to-end tests"
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +40,7 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
 
 install: $(STAMP)
 
-run: install
+run: install $(WEB_DIST)
 	$(BIN)/carbonledger run
 
 lint: install
@@ -45,7 +56,12 @@ imports: install
 pytest: install
 	$(BIN)/pytest
 
-test: lint typecheck imports pytest
+# The platform's suite again on the local PostgreSQL and MariaDB servers (SQLite above).
+pytest-databases: install
+	CARBONLEDGER_TEST_DATABASE=postgresql $(BIN)/pytest -q tests/platform -k "not bench_api"
+	CARBONLEDGER_TEST_DATABASE=mariadb $(BIN)/pytest -q tests/platform -k "not bench_api"
+
+test: lint typecheck imports web-client-check web-test pytest pytest-databases
 
 # The ledger suite again on the bundled chain, one node and a 3-node devnet (make test runs
 # it on anvil); about 5-6 minutes each on 2 cores.
@@ -57,6 +73,64 @@ bench: install
 	$(BIN)/carbonledger bench accounting
 	$(BIN)/carbonledger bench contracts
 	$(BIN)/carbonledger bench chain
+	$(BIN)/carbonledger bench api
+	$(BIN)/carbonledger bench market --matching
+
+# -- the web UI (web/): Node 20 + npm, installed from web/package-lock.json ---------------
+
+# npm >= 11 refuses `ci` when the registry mirror lacks other platforms' optional packages
+# named by their packages (rollup, esbuild); `install --no-save` then installs exactly the
+# locked versions, integrity-checked, without touching package-lock.json.
+$(WEB_STAMP): web/package-lock.json web/package.json
+	cd web && (npm ci --no-audit --no-fund --loglevel=silent \
+		|| npm install --no-save --no-audit --no-fund --loglevel=error)
+	@touch $(WEB_STAMP)
+
+web-install: $(WEB_STAMP)
+
+# rebuilt only when missing or older than its sources
+$(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
+	$(NPX) vite build --logLevel warn
+	@touch $(WEB_DIST)
+
+web-build: $(WEB_DIST)
+
+# The UI's client: the API's OpenAPI document (dumped without a server) and its types.
+web-client: install $(WEB_STAMP)
+	$(BIN)/python -m carbonledger.platform.openapi web/src/api/openapi.json
+	$(NPX) openapi-typescript src/api/openapi.json -o src/api/schema.d.ts --silent
+
+# Fails when the committed client no longer matches the API (run make web-client).
+web-client-check: install $(WEB_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	$(BIN)/python -m carbonledger.platform.openapi $$tmp/openapi.json && \
+	(cd web && npx --no-install openapi-typescript $$tmp/openapi.json -o $$tmp/schema.d.ts --silent) && \
+	diff -q $$tmp/openapi.json web/src/api/openapi.json >/dev/null && \
+	diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null || \
+	{ echo "web/src/api/ differs from the API: run make web-client and commit the result"; exit 1; }
+
+# Debian's chromium and a CJK font for the browser tests (we run as root); skipped when present.
+web-browser:
+	@command -v chromium >/dev/null 2>&1 || apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@fc-list :lang=zh family | grep -q . || apt-get install -y --no-install-recommends fonts-noto-cjk \
+		|| (apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk)
+
+web-lint: $(WEB_STAMP)
+	$(NPX) eslint --max-warnings=0 .
+
+web-typecheck: $(WEB_STAMP)
+	$(NPX) tsc --noEmit
+
+web-unit: $(WEB_STAMP)
+	$(NPX) vitest run
+
+# In headless chromium against a real back end (anvil, contracts, API, demo data);
+# saves the screenshots under docs/screenshots/.
+web-e2e: install web-browser $(WEB_DIST)
+	$(NPX) playwright test
+
+web-test: web-lint web-typecheck web-unit web-e2e
 
 contracts: install
 	$(BIN)/python -c "from carbonledger.contracts.build import main; main()"
@@ -66,4 +140,4 @@ lock: | $(BIN)/uv
 		--quiet -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache web/node_modules web/dist web/test-results

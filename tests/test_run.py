@@ -13,9 +13,13 @@ from carbonledger.devtools.anvil import rpc
 
 def test_run_starts_the_system_and_a_second_run_finds_it_again(tmp_path: Path) -> None:
     runner = CliRunner()
-    first = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check"])
+    first = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check", "--port", "0"])
     assert first.exit_code == 0, first.output
     assert "cn-2013-cement@1" in first.output
+    assert "REST API:  http://127.0.0.1:" in first.output
+    for login in ("admin", "regulator", "verifier1", "verifier2", "bank", "power", "cement"):
+        assert f"    {login} " in first.output
+    assert (tmp_path / "platform" / "platform.db").exists()
     assert "JSON-RPC node3: http://127.0.0.1:" in first.output
     book = json.loads((tmp_path / "addresses.json").read_text())
     manifest = json.loads((tmp_path / "devnet" / "devnet.json").read_text())
@@ -23,7 +27,7 @@ def test_run_starts_the_system_and_a_second_run_finds_it_again(tmp_path: Path) -
     assert "stopped: node1" in first.output
     assert all(entry["pid"] is None for entry in manifest["nodes"] + manifest["nats"])
 
-    second = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check"])
+    second = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check", "--port", "0"])
     assert second.exit_code == 0, second.output
     # the same chain restarted with its data: same contracts, not a second deployment
     assert json.loads((tmp_path / "addresses.json").read_text()) == book

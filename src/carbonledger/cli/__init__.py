@@ -12,6 +12,7 @@ from carbonledger.cli import accounting as _accounting
 from carbonledger.cli import bench as _bench
 from carbonledger.cli import chain as _chain
 from carbonledger.cli import contracts as _contracts
+from carbonledger.cli import platform as _platform
 from carbonledger.cli import run as _run
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
 _accounting.register(app)
 _chain.register(app)
 _run.register(app)
+_platform.register(app)
 app.add_typer(_bench.app, name="bench")
 app.add_typer(_contracts.app, name="contracts")
 

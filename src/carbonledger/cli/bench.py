@@ -92,3 +92,101 @@ def bench_chain(
         anvil=anvil,
         block_gap_ms=block_gap_ms,
     )
+
+
+@app.command("api")
+def bench_api(
+    chain: Annotated[str, typer.Option(help="devnet (3 bundled nodes) or anvil.")] = "devnet",
+    seconds: Annotated[float, typer.Option(help="Seconds per scenario and round.")] = 5.0,
+    concurrency: Annotated[int, typer.Option(help="Requests kept in flight.")] = 8,
+    rounds: Annotated[int, typer.Option(help="Rounds; medians are reported.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Requests/s and p50/p99 latency of the main REST endpoints under concurrent load."""
+    import json
+
+    from carbonledger.bench.api import render, run
+
+    if chain not in ("devnet", "anvil"):
+        raise typer.BadParameter("choose devnet or anvil", param_hint="--chain")
+    result = run(chain, seconds, concurrency, rounds, progress=lambda m: typer.echo(m, err=True))
+    typer.echo(json.dumps(result, indent=2) if as_json else render(result))
+
+
+@app.command("market")
+def bench_market(
+    matching: Annotated[
+        bool, typer.Option("--matching", help="Time the matching engine alone (one core).")
+    ] = False,
+    end_to_end: Annotated[
+        bool,
+        typer.Option(
+            "--end-to-end",
+            help="HTTP -> escrow -> match -> on-chain settlement through the platform API.",
+        ),
+    ] = False,
+    chain: Annotated[str, typer.Option(help="--end-to-end: devnet (3 nodes) or anvil.")] = (
+        "devnet"
+    ),
+    accounts: Annotated[int, typer.Option(help="--end-to-end: trading enterprises.")] = 16,
+    seconds: Annotated[float, typer.Option(help="--end-to-end: seconds of load.")] = 10.0,
+    commands: Annotated[int, typer.Option(help="Commands in the seeded stream.")] = 200_000,
+    rounds: Annotated[int, typer.Option(help="Timed rounds; the median is reported.")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the command stream.")] = 2024,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Market throughput. --matching: orders/s through the matching engine (target
+    100,000/s). --end-to-end: orders/s and order-to-settled latency through the API (target
+    500/s, p99 <= 2 s)."""
+    import json
+    import platform
+
+    if matching == end_to_end:
+        raise typer.BadParameter(
+            "choose one mode: --matching or --end-to-end", param_hint="--matching"
+        )
+    if end_to_end:
+        from carbonledger.bench.market import run_end_to_end
+
+        if chain not in ("devnet", "anvil"):
+            raise typer.BadParameter("choose devnet or anvil", param_hint="--chain")
+        e2e = run_end_to_end(chain, accounts, seconds, progress=lambda m: typer.echo(m, err=True))
+        if as_json:
+            typer.echo(json.dumps(e2e, indent=2))
+            return
+        lat = e2e["order_to_settled_s"]
+        typer.echo(
+            f"market end to end on {e2e['chain']}: {e2e['accounts']} enterprises, "
+            f"{e2e['seconds']:.1f} s of load"
+        )
+        typer.echo(f"  orders accepted      {e2e['orders']:>8,}  ({e2e['errors']} errors)")
+        typer.echo(f"  orders/s             {e2e['orders_per_second']:>8,.1f}   (target 500/s)")
+        typer.echo(f"  trades settled       {e2e['trades_settled']:>8,} of {e2e['trades']:,}")
+        typer.echo(
+            f"  order-to-settled     p50 {lat['p50']:.3f} s, p99 {lat['p99']:.3f} s, "
+            f"max {lat['max']:.3f} s   (target p99 <= 2 s; {e2e['traded_on_arrival']} orders)"
+        )
+        return
+    from carbonledger.bench.market import run_matching
+
+    result = run_matching(commands, rounds, seed, progress=lambda m: typer.echo(m, err=True))
+    result["machine"] = {
+        "python": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+    }
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    m = result["median_per_second"]
+    typer.echo(
+        f"{result['commands']:,} commands (seed {result['seed']}), "
+        f"median of {result['rounds']} rounds (one core):"
+    )
+    typer.echo(f"  matching engine              {m['engine']:>12,.0f} /s   (target 100,000/s)")
+    typer.echo(f"  reference: build + dict insert {m['reference']:>10,.0f} /s")
+    typer.echo(f"  ratio to reference           {result['ratio_to_reference']:>12.3f}")
+    c = result["median_per_cpu_second"]
+    typer.echo(
+        f"  per CPU second: engine {c['engine']:,.0f} /s, reference {c['reference']:,.0f} /s"
+    )
+    typer.echo("  events: " + ", ".join(f"{k} {v:,}" for k, v in result["events"].items()))

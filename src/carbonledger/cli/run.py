@@ -2,9 +2,11 @@
 
 Today that is: the accounting engine's demo (every example submission computed), a
 3-node devnet of the bundled chain (3 NATS servers as a JetStream cluster, 3 nodes) on
-127.0.0.1, and the contract suite deployed on it. The state lives in ``--dir`` (default
-``var/run``) and survives restarts: a second ``run`` restarts the same chain with its data
-and finds the deployed contracts again. Ctrl-C stops exactly the processes it started.
+127.0.0.1, the contract suite deployed on it, and the platform's REST API on SQLite with a
+demo dataset (regulator, verifiers, enterprises in four industries, a bank). The state
+lives in ``--dir`` (default ``var/run``) and survives restarts: a second ``run`` restarts
+the same chain with its data, finds the deployed contracts and the database again. Ctrl-C
+stops exactly what it started.
 """
 
 from __future__ import annotations
@@ -82,6 +84,73 @@ def _addresses(book: Any) -> dict[str, str]:
     }
 
 
+class ApiServer:
+    """The platform's API served by uvicorn in a background thread."""
+
+    def __init__(self, directory: Path, manifest: dict[str, Any], host: str, port: int) -> None:
+        import os
+
+        import uvicorn
+
+        from carbonledger.platform.app import Platform, create_app, serve_web
+        from carbonledger.platform.config import Settings, dev_secrets
+        from carbonledger.platform.demo import ADMIN_PASSWORD
+
+        data = directory / "platform"
+        overrides: dict[str, Any] = {
+            "data_dir": data,
+            "rpc_url": manifest["nodes"][0]["rpc_url"],
+            "node_urls": tuple(n["rpc_url"] for n in manifest["nodes"]),
+            "addresses_file": directory / "addresses.json",
+            "operator_key": manifest["admin"]["private_key"],
+            "admin_password": ADMIN_PASSWORD,
+            **dev_secrets(data),
+        }
+        if not os.environ.get("CARBONLEDGER_DATABASE_URL"):
+            overrides["database_url"] = f"sqlite:///{data / 'platform.db'}"
+        self.platform = Platform(Settings.from_env(**overrides))
+        app = create_app(self.platform)
+        self.web = serve_web(app)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="api", daemon=True)
+
+    def start(self, timeout: float = 60.0) -> str:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the API server did not start (is the port taken? --port)")
+            time.sleep(0.05)
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def _seed_demo(url: str) -> None:
+    import httpx
+
+    from carbonledger.platform.demo import seed
+
+    with httpx.Client(base_url=url, timeout=120) as client:
+        seed(client)
+
+
+def _print_logins(url: str) -> None:
+    from carbonledger.platform.demo import ADMIN_PASSWORD, DEMO_ORGS, DEMO_PASSWORD
+
+    typer.echo(f"  REST API:  {url}/api/v1   (OpenAPI docs: {url}/docs)")
+    typer.echo("  demo logins (web app, or POST /api/v1/auth/login):")
+    typer.echo(f"    {'admin':<11} {ADMIN_PASSWORD:<18} platform administrator")
+    for org in DEMO_ORGS:
+        typer.echo(f"    {org.username:<11} {DEMO_PASSWORD:<18} {org.kind:<10} {org.name}")
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def run(
@@ -89,6 +158,8 @@ def register(app: typer.Typer) -> None:
             Path, typer.Option("--dir", help="Where the chain's keys, data and logs live.")
         ] = Path("var/run"),
         nodes: Annotated[int, typer.Option(help="Chain nodes (and NATS servers).")] = 3,
+        host: Annotated[str, typer.Option(help="Where the API listens.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="The API's port (0: any free port).")] = 8000,
         check: Annotated[
             bool,
             typer.Option(
@@ -96,7 +167,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
     ) -> None:
-        """Start carbonledger: accounting demo, a 3-node chain, the contracts; Ctrl-C stops."""
+        """Start carbonledger: 3-node chain, contracts, API with demo data; Ctrl-C stops."""
         from carbonledger.chain.devnet import Devnet, DevnetError
 
         typer.echo("carbonledger — accounting engine: example submissions")
@@ -113,10 +184,20 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from None
         devnet = Devnet(devnet_dir)
         stop = threading.Event()
+        api: ApiServer | None = None
         try:
             addresses = _contracts(manifest, directory / "addresses.json")
+            typer.echo("starting the API and loading the demo dataset …")
+            api = ApiServer(directory, manifest, host, port)
+            url = api.start()
+            _seed_demo(url)
             typer.echo("")
             typer.echo("Open it:")
+            if api.web:
+                typer.echo(f"  web app:   {url}/   (sign in with a demo login below)")
+            else:
+                typer.echo("  web app:   not built (make web-build, or make run builds it)")
+            _print_logins(url)
             for entry in manifest["nodes"]:
                 typer.echo(
                     f"  JSON-RPC {entry['name']}: {entry['rpc_url']}  "
@@ -139,5 +220,7 @@ def register(app: typer.Typer) -> None:
                 signal.signal(sig, lambda *_: stop.set())
             stop.wait()
         finally:
+            if api is not None:
+                api.stop()
             stopped = devnet.down()
             typer.echo(f"stopped: {', '.join(stopped)}")

@@ -165,9 +165,20 @@ class Anvil:
                         f"anvil did not answer on {self.url} within {timeout}s"
                     ) from err
                 time.sleep(0.05)
-        if config_out.exists():
-            self.private_keys = list(json.loads(config_out.read_text())["private_keys"])
+        self.private_keys = self._read_keys(config_out, deadline)
         return self
+
+    @staticmethod
+    def _read_keys(config_out: Path, deadline: float) -> list[str]:
+        """anvil may answer RPC before it has finished writing its config file: wait for
+        a complete JSON document (or the start deadline)."""
+        while True:
+            try:
+                return list(json.loads(config_out.read_text())["private_keys"])
+            except (OSError, ValueError, KeyError):
+                if time.monotonic() > deadline:
+                    raise AnvilError(f"anvil wrote no readable {config_out.name}") from None
+                time.sleep(0.02)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -1,0 +1,3 @@
+from carbonledger.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Accounts: organisations, their users, registration, approval, certification, login."""

@@ -1,0 +1,1 @@
+"""Compliance: obligations from confirmed reports, surrender, deadlines and penalties."""

@@ -1,0 +1,291 @@
+"""HTTP of compliance: status, overview, surrender, deadlines, banking rule, penalties."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from carbonledger.platform import audit
+from carbonledger.platform.compliance import repository as repo
+from carbonledger.platform.compliance import service
+from carbonledger.platform.compliance.models import Penalty
+from carbonledger.platform.compliance.schemas import (
+    ChainChange,
+    DeadlineIn,
+    DeadlineOut,
+    EligibilityIn,
+    OffsetCapIn,
+    OverviewRow,
+    PenaltyIn,
+    PenaltyOut,
+    StatusOut,
+    SurrenderAllowancesIn,
+    SurrenderOffsetsIn,
+    SurrenderOut,
+)
+from carbonledger.platform.deps import (
+    EnterpriseOnly,
+    RegulatorOnly,
+    SignedIn,
+    Supervisor,
+    platform_of,
+    work,
+)
+from carbonledger.platform.errors import Problem
+from carbonledger.platform.idempotency import Idempotency, idempotent
+from carbonledger.platform.listing import Page, Paging
+from carbonledger.platform.registry import repository as registry
+from carbonledger.platform.registry.schemas import MAX_ID
+from carbonledger.platform.registry.service import chain_time
+
+router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
+
+Idem = Annotated[Idempotency, Depends(idempotent)]
+
+
+@router.get(
+    "/status",
+    response_model=StatusOut,
+    summary="An enterprise's standing for a year, from the chain (yours; regulators: any)",
+)
+def get_status(
+    request: Request,
+    p: SignedIn,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    org_id: Annotated[
+        int | None, Query(gt=0, le=MAX_ID, description="default: your organisation")
+    ] = None,
+) -> StatusOut:
+    with work(request) as s:
+        return service.status(s, platform_of(request), p, org_id or p.org_id, year)
+
+
+OVERVIEW_SORT = (
+    "org_id",
+    "name",
+    "year",
+    "obligation",
+    "gap",
+    "status",
+    "industry",
+    "region",
+    "penalties_cents",
+)
+
+
+@router.get(
+    "/overview",
+    response_model=Page[OverviewRow],
+    summary="Every enterprise with a confirmed report: obligation, surrendered, gap, status",
+)
+def overview(
+    request: Request,
+    _: Supervisor,
+    year: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    industry: Annotated[str | None, Query(max_length=32)] = None,
+    region: Annotated[str | None, Query(max_length=16)] = None,
+    standing: Annotated[
+        Literal["pending", "compliant", "deficit"] | None, Query(alias="status")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    sort: Annotated[str, Query(pattern=r"^-?[a-z_]+$", max_length=32)] = "org_id",
+) -> Page[OverviewRow]:
+    name = sort.removeprefix("-")
+    if name not in OVERVIEW_SORT:
+        raise Problem(
+            422,
+            "invalid-sort",
+            f"cannot sort by {name!r}; choose one of: {', '.join(sorted(OVERVIEW_SORT))}",
+            field="query:sort",
+        )
+    platform = platform_of(request)
+    now = chain_time(platform.require_gateway())
+    q = repo.overview_query(now)
+    cols = q.selected_columns
+    if year is not None:
+        q = q.where(cols.year == year)
+    if industry is not None:
+        q = q.where(cols.industry == industry)
+    if region is not None:
+        q = q.where(cols.region == region)
+    if standing is not None:
+        q = q.where(cols.status == standing)
+    column = cols[name]
+    order = [column.desc() if sort.startswith("-") else column.asc(), cols.org_id, cols.year]
+    with work(request) as s:
+        rows, total = registry.page(s, q, order, offset, limit)
+    items = [OverviewRow.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.post(
+    "/surrenders/allowances",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SurrenderOut,
+    summary="Surrender allowances of a vintage for a compliance year",
+)
+def surrender_allowances(
+    body: SurrenderAllowancesIn, request: Request, p: EnterpriseOnly, idem: Idem
+) -> SurrenderOut:
+    with work(request) as s:
+        out = service.surrender_allowances(s, platform_of(request), p, body)
+        audit.record(
+            s,
+            "compliance.surrender-allowances",
+            principal=p,
+            request=request,
+            target=f"compliance:{p.org_id}/{body.year}",
+            detail={"vintage": body.vintage, "amount": body.amount, "tx": out.tx_hash},
+        )
+    return idem.finish(out, status.HTTP_201_CREATED)  # type: ignore[no-any-return]
+
+
+@router.post(
+    "/surrenders/offsets",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SurrenderOut,
+    summary="Surrender offset credits for a compliance year (within the offset cap)",
+)
+def surrender_offsets(
+    body: SurrenderOffsetsIn, request: Request, p: EnterpriseOnly, idem: Idem
+) -> SurrenderOut:
+    with work(request) as s:
+        out = service.surrender_offsets(s, platform_of(request), p, body)
+        audit.record(
+            s,
+            "compliance.surrender-offsets",
+            principal=p,
+            request=request,
+            target=f"compliance:{p.org_id}/{body.year}",
+            detail={"block_id": body.block_id, "amount": body.amount, "tx": out.tx_hash},
+        )
+    return idem.finish(out, status.HTTP_201_CREATED)  # type: ignore[no-any-return]
+
+
+@router.post(
+    "/deadlines",
+    response_model=DeadlineOut,
+    summary="Regulator: set a compliance year's surrender deadline",
+)
+def set_deadline(body: DeadlineIn, request: Request, p: RegulatorOnly, idem: Idem) -> DeadlineOut:
+    with work(request) as s:
+        row = service.set_deadline(s, platform_of(request), p, body)
+        out = DeadlineOut.model_validate(row, from_attributes=True)
+        audit.record(
+            s,
+            "compliance.set-deadline",
+            principal=p,
+            request=request,
+            target=f"deadline:{body.year}",
+            detail={"deadline": out.deadline.isoformat()},
+        )
+    return idem.finish(out)  # type: ignore[no-any-return]
+
+
+@router.get("/deadlines", response_model=list[DeadlineOut], summary="Deadlines per year")
+def list_deadlines(request: Request, _: SignedIn) -> list[DeadlineOut]:
+    with work(request) as s:
+        return [DeadlineOut.model_validate(d, from_attributes=True) for d in repo.deadlines(s)]
+
+
+@router.post(
+    "/eligibility",
+    response_model=ChainChange,
+    summary="Regulator: the banking rule — may a vintage be surrendered for a year",
+)
+def set_eligibility(
+    body: EligibilityIn, request: Request, p: RegulatorOnly, idem: Idem
+) -> ChainChange:
+    with work(request) as s:
+        out = service.set_eligibility(
+            s, platform_of(request), p, body.year, body.vintage, body.eligible
+        )
+        audit.record(
+            s,
+            "compliance.set-eligibility",
+            principal=p,
+            request=request,
+            target=f"eligibility:{body.year}/{body.vintage}",
+            detail=body.model_dump(),
+        )
+    return idem.finish(out)  # type: ignore[no-any-return]
+
+
+@router.post(
+    "/offset-cap",
+    response_model=ChainChange,
+    summary="Regulator: the offset cap in basis points of the obligation (500 = 5 %)",
+)
+def set_offset_cap(
+    body: OffsetCapIn, request: Request, p: RegulatorOnly, idem: Idem
+) -> ChainChange:
+    with work(request) as s:
+        out = service.set_offset_cap(s, platform_of(request), p, body.bps)
+        audit.record(
+            s,
+            "compliance.set-offset-cap",
+            principal=p,
+            request=request,
+            target="offset-cap",
+            detail={"bps": body.bps},
+        )
+    return idem.finish(out)  # type: ignore[no-any-return]
+
+
+@router.post(
+    "/penalties",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PenaltyOut,
+    summary="Regulator: fine a deficit and deduct the shortfall from the next vintage",
+)
+def penalise(body: PenaltyIn, request: Request, p: RegulatorOnly, idem: Idem) -> PenaltyOut:
+    with work(request) as s:
+        row = service.penalise(s, platform_of(request), p, body)
+        out = PenaltyOut.model_validate(row, from_attributes=True)
+        audit.record(
+            s,
+            "compliance.penalty",
+            principal=p,
+            request=request,
+            target=f"penalty:{row.id}",
+            detail={
+                "org_id": row.org_id,
+                "year": row.year,
+                "fine_cents": row.fine_cents,
+                "deducted": row.deducted_now,
+                "pending": row.pending,
+            },
+        )
+    return idem.finish(out, status.HTTP_201_CREATED)  # type: ignore[no-any-return]
+
+
+@router.get(
+    "/penalties",
+    response_model=Page[PenaltyOut],
+    summary="Penalties (enterprises: their own)",
+)
+def list_penalties(
+    request: Request,
+    p: SignedIn,
+    paging: Annotated[Paging, Depends()],
+    year: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    org_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+) -> Page[PenaltyOut]:
+    q = repo.penalties_query(p)
+    if year is not None:
+        q = q.where(Penalty.year == year)
+    if org_id is not None:
+        q = q.where(Penalty.org_id == org_id)
+    sortable = {
+        "id": Penalty.id,
+        "year": Penalty.year,
+        "fine_cents": Penalty.fine_cents,
+        "shortfall": Penalty.shortfall,
+        "org_id": Penalty.org_id,
+    }
+    with work(request) as s:
+        rows, total = paging.apply(s, q, sortable, "-id")
+        items = [PenaltyOut.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, total=total, offset=paging.offset, limit=paging.limit)

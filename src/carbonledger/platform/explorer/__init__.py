@@ -1,0 +1,1 @@
+"""Explorer: traceability with chain verification, public aggregate figures, ledger admin."""

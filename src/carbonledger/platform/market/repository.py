@@ -1,0 +1,96 @@
+"""All SQL of the market. Reads start from what the caller may see."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from carbonledger.ledger.indexer import allowance_balances
+from carbonledger.platform.accounts.models import Organisation
+from carbonledger.platform.market.models import (
+    MarketDeal,
+    MarketInstrument,
+    MarketOrder,
+    MarketRelation,
+    MarketTrade,
+)
+from carbonledger.platform.security import Kind, Principal
+
+SEES_ALL = frozenset({Kind.ADMIN, Kind.REGULATOR})
+
+
+def visible_orders(p: Principal) -> Select[MarketOrder]:
+    q = select(MarketOrder)
+    return q if p.kind in SEES_ALL else q.where(MarketOrder.org_id == p.org_id)
+
+
+def visible_trades(p: Principal) -> Select[MarketTrade]:
+    q = select(MarketTrade)
+    if p.kind in SEES_ALL:
+        return q
+    return q.where(or_(MarketTrade.buyer_org == p.org_id, MarketTrade.seller_org == p.org_id))
+
+
+def visible_deals(p: Principal) -> Select[MarketDeal]:
+    q = select(MarketDeal)
+    if p.kind in SEES_ALL:
+        return q
+    return q.where(
+        or_(MarketDeal.proposer_org == p.org_id, MarketDeal.counterparty_org == p.org_id)
+    )
+
+
+def order_trades(s: Session, order_id: int) -> list[MarketTrade]:
+    q = select(MarketTrade).where(
+        or_(MarketTrade.buy_order_id == order_id, MarketTrade.sell_order_id == order_id)
+    )
+    return list(s.execute(q.order_by(MarketTrade.id)).scalars())
+
+
+def instrument_trades(s: Session, code: str, limit: int | None = None) -> list[MarketTrade]:
+    q = select(MarketTrade).where(MarketTrade.instrument == code).order_by(MarketTrade.id.desc())
+    if limit is not None:
+        q = q.limit(limit)
+    return list(s.execute(q).scalars())
+
+
+def instruments(s: Session) -> list[MarketInstrument]:
+    return list(s.execute(select(MarketInstrument).order_by(MarketInstrument.vintage)).scalars())
+
+
+def relations(s: Session) -> list[MarketRelation]:
+    return list(s.execute(select(MarketRelation).order_by(MarketRelation.id)).scalars())
+
+
+def cancelled_unfilled(s: Session, code: str, at_least: int) -> list[MarketOrder]:
+    q = select(MarketOrder).where(
+        MarketOrder.instrument == code,
+        MarketOrder.state == "cancelled",
+        MarketOrder.reason == "requested",
+        MarketOrder.filled == 0,
+        MarketOrder.quantity >= at_least,
+    )
+    return list(s.execute(q.order_by(MarketOrder.id)).scalars())
+
+
+def limit_trades(s: Session, code: str) -> list[MarketTrade]:
+    q = select(MarketTrade).where(MarketTrade.instrument == code, MarketTrade.at_limit.is_(True))
+    return list(s.execute(q.order_by(MarketTrade.id)).scalars())
+
+
+def large_positions(s: Session, vintage: int, at_least: int) -> list[tuple[int, int]]:
+    """(organisation id, tonnes held incl. escrow) of holders above the threshold."""
+    q = (
+        select(Organisation.id, allowance_balances.c.balance, allowance_balances.c.escrowed)
+        .join(
+            Organisation,
+            func.lower(Organisation.address) == func.lower(allowance_balances.c.account),
+        )
+        .where(allowance_balances.c.vintage == vintage)
+    )
+    out = []
+    for org_id, balance, escrowed in s.execute(q):
+        held = int(balance) + int(escrowed)
+        if held >= at_least:
+            out.append((int(org_id), held))
+    return out

@@ -1,0 +1,1 @@
+"""MRV: activity-data submissions, calculation, encrypted evidence, verification, confirmation."""

@@ -1,0 +1,1 @@
+"""Registry: allocations, balances, transfers, carbon coin and offsets, executed on chain."""
