@@ -1,0 +1,101 @@
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { App as AntApp, ConfigProvider } from "antd";
+import antdEnUS from "antd/locale/en_US";
+import antdZhCN from "antd/locale/zh_CN";
+import { RequireRole } from "./Guards";
+import { I18nProvider, useI18n } from "./i18n";
+import { AppLayout } from "./layout/AppLayout";
+import { SCREENS, type Screen } from "./nav";
+import { Audit } from "./pages/Audit";
+import { ChainPage } from "./pages/ChainPage";
+import { ChangePassword } from "./pages/ChangePassword";
+import { Landing } from "./pages/Landing";
+import { Login } from "./pages/Login";
+import { MyOrganisation } from "./pages/MyOrganisation";
+import { NotFound } from "./pages/NotFound";
+import { Organisations } from "./pages/Organisations";
+import { Planned } from "./pages/Planned";
+import { Register } from "./pages/Register";
+import { Registrations } from "./pages/Registrations";
+import { Workspace } from "./pages/Workspace";
+import { SessionProvider, useSession } from "./session";
+import type { Api } from "./api/client";
+
+function isPlanned(s: Screen): s is Screen & { planned: NonNullable<Screen["planned"]> } {
+  return s.planned !== undefined;
+}
+
+function signedInOnly(s: Screen): boolean {
+  return !s.roles.includes("public");
+}
+
+function LoginRoute() {
+  const { me, loading } = useSession();
+  if (!loading && me) return <Navigate to="/app" replace />;
+  return <Login />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginRoute />} />
+      <Route path="/register" element={<Register />} />
+      <Route element={<AppLayout />}>
+        <Route index element={<Landing />} />
+        <Route path="/chain" element={<ChainPage />} />
+        <Route path="/app" element={<RequireRole><Workspace /></RequireRole>} />
+        <Route path="/app/organisation" element={<RequireRole><MyOrganisation /></RequireRole>} />
+        <Route path="/app/password" element={<RequireRole><ChangePassword /></RequireRole>} />
+        <Route path="/app/registrations" element={<RequireRole roles={["admin"]}><Registrations /></RequireRole>} />
+        <Route path="/app/organisations" element={<RequireRole roles={["regulator", "admin"]}><Organisations /></RequireRole>} />
+        <Route path="/app/audit" element={<RequireRole roles={["admin"]}><Audit /></RequireRole>} />
+        {SCREENS.filter(isPlanned).map((s) => (
+          <Route
+            key={s.path}
+            path={s.path}
+            element={signedInOnly(s) ? <RequireRole roles={s.roles}><Planned screen={s} /></RequireRole> : <Planned screen={s} />}
+          />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+const THEME = {
+  token: {
+    colorPrimary: "#0f7b5f",
+    colorInfo: "#1668dc",
+    borderRadius: 8,
+    fontSize: 14,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Layout: { headerHeight: 60, bodyBg: "#f5f7f6" },
+    Menu: { itemSelectedBg: "#e3f2ec", itemSelectedColor: "#0f7b5f" },
+  },
+};
+
+function Themed({ children }: { children: React.ReactNode }) {
+  const { locale } = useI18n();
+  return (
+    <ConfigProvider locale={locale === "zh-CN" ? antdZhCN : antdEnUS} theme={THEME} button={{ autoInsertSpace: false }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App({ api }: { api?: Api }) {
+  return (
+    <I18nProvider>
+      <Themed>
+        <SessionProvider api={api}>
+          <BrowserRouter future={{ v7_relativeSplatPath: true }}>
+            <AppRoutes />
+          </BrowserRouter>
+        </SessionProvider>
+      </Themed>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Problem documents (RFC 9457, `application/problem+json`) from the platform, as typed
+ * errors. The platform names the field at fault as `body:a.b`, `query:x`, `path:x` or
+ * `header:X`; forms show the message next to that field.
+ */
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+  type?: string | null;
+}
+
+export interface ProblemDocument {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  field?: string;
+  instance?: string;
+  errors?: FieldProblem[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** the platform's machine-readable code, e.g. `username-taken`; `network` when unreachable */
+  readonly code: string;
+  readonly detail: string;
+  readonly field: string | undefined;
+  readonly errors: FieldProblem[];
+
+  constructor(status: number, problem: ProblemDocument) {
+    const detail = problem.detail ?? problem.title ?? `HTTP ${status}`;
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = problem.code ?? (status === 0 ? "network" : `http-${status}`);
+    this.detail = detail;
+    this.field = problem.field;
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+/** An ApiError from whatever an error response carried (a problem document, or not). */
+export function toApiError(status: number, body: unknown): ApiError {
+  if (isRecord(body)) {
+    const doc: ProblemDocument = {};
+    for (const key of ["type", "title", "detail", "code", "field", "instance"] as const) {
+      const v = body[key];
+      if (typeof v === "string") doc[key] = v;
+    }
+    if (Array.isArray(body.errors)) {
+      doc.errors = body.errors.filter(isRecord).map((e) => ({
+        field: typeof e.field === "string" ? e.field : "",
+        message: typeof e.message === "string" ? e.message : "",
+        type: typeof e.type === "string" ? e.type : null,
+      }));
+    }
+    return new ApiError(status, doc);
+  }
+  return new ApiError(status, { detail: typeof body === "string" && body ? body : undefined });
+}
+
+export type FieldPath = (string | number)[];
+
+// a bare location (the whole body missing) points at no single field
+const LOCATIONS = ["body", "query", "path", "header", "cookie"];
+
+/**
+ * The form field a problem's `field` points at: `body:credit_code` → `["credit_code"]`,
+ * `body:facilities.0.name` → `["facilities", 0, "name"]`. Fields outside the body
+ * (query, path, header) have no form field: `null`.
+ */
+export function formFieldPath(field: string | undefined | null): FieldPath | null {
+  if (!field || LOCATIONS.includes(field)) return null;
+  const colon = field.indexOf(":");
+  const where = colon === -1 ? "body" : field.slice(0, colon);
+  const rest = colon === -1 ? field : field.slice(colon + 1);
+  if (where !== "body" || rest === "") return null;
+  return rest.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+export interface FieldMessage {
+  name: FieldPath;
+  /** the field's leaf name, e.g. `credit_code` */
+  leaf: string;
+  code: string;
+  type: string | null;
+  message: string;
+}
+
+/**
+ * Every field-level message of an error, deduplicated per field: the validation list
+ * when there is one (422 `invalid-input`), otherwise the problem's own `field`.
+ */
+export function fieldMessages(err: ApiError): FieldMessage[] {
+  const out: FieldMessage[] = [];
+  const seen = new Set<string>();
+  const add = (field: string, message: string, type: string | null) => {
+    const name = formFieldPath(field);
+    if (!name) return;
+    const key = name.join(".");
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ name, leaf: String(name[name.length - 1]), code: err.code, type, message });
+  };
+  for (const e of err.errors) add(e.field, e.message, e.type ?? null);
+  if (err.field && out.length === 0) add(err.field, err.detail, null);
+  return out;
+}

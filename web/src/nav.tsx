@@ -1,0 +1,178 @@
+/**
+ * Every screen of the application and who sees it in the sidebar. Screens marked
+ * `planned` wait for API endpoints that other work items are adding; they are navigation
+ * placeholders only (they name the API they need and show no data).
+ */
+import type { ReactNode } from "react";
+import {
+  AlertOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  BlockOutlined,
+  BookOutlined,
+  CheckSquareOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  FileDoneOutlined,
+  FileSearchOutlined,
+  HomeOutlined,
+  LineChartOutlined,
+  NodeIndexOutlined,
+  PieChartOutlined,
+  SafetyCertificateOutlined,
+  ShopOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  WalletOutlined,
+} from "@ant-design/icons";
+import type { MessageKey } from "./i18n/zh-CN";
+import type { Role } from "./session";
+
+export interface Planned {
+  /** the endpoints (or groups of endpoints) the screen needs */
+  api: string[];
+  issue: number;
+}
+
+export interface Screen {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  roles: readonly Role[];
+  planned?: Planned;
+}
+
+const SIGNED_IN: readonly Role[] = ["enterprise", "verifier", "regulator", "admin", "finance"];
+
+export const SCREENS: readonly Screen[] = [
+  { path: "/", label: "nav.home", icon: <HomeOutlined />, roles: ["public"] },
+  { path: "/app", label: "nav.workspace", icon: <DashboardOutlined />, roles: SIGNED_IN },
+  // admin
+  { path: "/app/registrations", label: "nav.registrations", icon: <SolutionOutlined />, roles: ["admin"] },
+  { path: "/app/organisations", label: "nav.organisations", icon: <SafetyCertificateOutlined />, roles: ["regulator", "admin"] },
+  { path: "/app/audit", label: "nav.audit", icon: <AuditOutlined />, roles: ["admin"] },
+  {
+    path: "/app/nodes",
+    label: "nav.nodes",
+    icon: <ClusterOutlined />,
+    roles: ["admin"],
+    planned: { api: ["GET /api/v1/admin/nodes (each chain node's role, height, peers)"], issue: 5 },
+  },
+  // enterprise
+  {
+    path: "/app/mrv",
+    label: "nav.mrv",
+    icon: <FileDoneOutlined />,
+    roles: ["enterprise"],
+    planned: {
+      api: [
+        "POST /api/v1/mrv/submissions (JSON, Excel, form)",
+        "POST /api/v1/mrv/submissions/{id}/evidence",
+        "POST /api/v1/mrv/submissions/{id}/submit",
+      ],
+      issue: 5,
+    },
+  },
+  {
+    path: "/app/assets",
+    label: "nav.assets",
+    icon: <WalletOutlined />,
+    roles: ["enterprise"],
+    planned: { api: ["GET /api/v1/registry/balances", "POST /api/v1/registry/transfers"], issue: 5 },
+  },
+  {
+    path: "/app/compliance",
+    label: "nav.compliance",
+    icon: <CheckSquareOutlined />,
+    roles: ["enterprise"],
+    planned: { api: ["GET /api/v1/compliance/obligations", "POST /api/v1/compliance/surrenders"], issue: 5 },
+  },
+  {
+    path: "/app/trading",
+    label: "nav.trading",
+    icon: <LineChartOutlined />,
+    roles: ["enterprise"],
+    planned: { api: ["GET /api/v1/market/orderbook", "POST /api/v1/market/orders", "WebSocket /api/v1/market/stream"], issue: 6 },
+  },
+  {
+    path: "/app/guides",
+    label: "nav.guides",
+    icon: <BookOutlined />,
+    roles: ["enterprise"],
+    planned: { api: ["GET /api/v1/methodologies", "GET /api/v1/methodologies/{id}/guide"], issue: 5 },
+  },
+  // verifier
+  {
+    path: "/app/verification",
+    label: "nav.verification",
+    icon: <FileSearchOutlined />,
+    roles: ["verifier"],
+    planned: { api: ["GET /api/v1/mrv/assignments", "POST /api/v1/mrv/submissions/{id}/attest"], issue: 5 },
+  },
+  // regulator
+  {
+    path: "/app/allocation",
+    label: "nav.allocation",
+    icon: <PieChartOutlined />,
+    roles: ["regulator"],
+    planned: { api: ["POST /api/v1/registry/allocations (batch, with preview)"], issue: 5 },
+  },
+  {
+    path: "/app/reports",
+    label: "nav.reports",
+    icon: <SafetyCertificateOutlined />,
+    roles: ["regulator"],
+    planned: { api: ["POST /api/v1/mrv/submissions/{id}/assign", "POST /api/v1/mrv/submissions/{id}/confirm"], issue: 5 },
+  },
+  {
+    path: "/app/compliance-overview",
+    label: "nav.complianceOverview",
+    icon: <BarChartOutlined />,
+    roles: ["regulator"],
+    planned: { api: ["GET /api/v1/compliance/status (by industry, region)", "POST /api/v1/compliance/penalties"], issue: 5 },
+  },
+  {
+    path: "/app/surveillance",
+    label: "nav.surveillance",
+    icon: <AlertOutlined />,
+    roles: ["regulator"],
+    planned: { api: ["GET /api/v1/market/overview", "GET /api/v1/market/alerts"], issue: 6 },
+  },
+  // finance
+  {
+    path: "/app/finance",
+    label: "nav.finance",
+    icon: <BankOutlined />,
+    roles: ["finance"],
+    planned: { api: ["POST /api/v1/registry/coin/deposits", "GET /api/v1/finance/consents"], issue: 5 },
+  },
+  // everyone
+  { path: "/app/organisation", label: "nav.myOrganisation", icon: <TeamOutlined />, roles: SIGNED_IN },
+  { path: "/chain", label: "nav.chain", icon: <NodeIndexOutlined />, roles: ["public", ...SIGNED_IN] },
+  {
+    path: "/market",
+    label: "nav.market",
+    icon: <ShopOutlined />,
+    roles: ["public"],
+    planned: { api: ["GET /api/v1/market/summary", "GET /api/v1/market/trades"], issue: 6 },
+  },
+  {
+    path: "/statistics",
+    label: "nav.statistics",
+    icon: <BarChartOutlined />,
+    roles: ["public"],
+    planned: { api: ["GET /api/v1/public/emissions (by industry, region)", "GET /api/v1/public/rankings"], issue: 5 },
+  },
+  {
+    path: "/explorer",
+    label: "nav.explorer",
+    icon: <BlockOutlined />,
+    roles: ["public", ...SIGNED_IN],
+    planned: { api: ["GET /api/v1/explorer/blocks", "GET /api/v1/explorer/tx/{hash}", "GET /api/v1/trace/{kind}/{id}"], issue: 5 },
+  },
+];
+
+export function screensFor(role: Role): Screen[] {
+  return SCREENS.filter((s) => s.roles.includes(role));
+}
