@@ -1,10 +1,12 @@
 """Node-independent parts of the client: revert parsing and ABI handling."""
 
+from typing import Any
+
 import pytest
 from eth_abi.abi import encode
 
 from carbonledger.ledger.abi import decode_revert
-from carbonledger.ledger.client import revert_from_rpc
+from carbonledger.ledger.client import LATEST_RACE_RETRIES, Chain, revert_from_rpc
 from carbonledger.ledger.contracts import contract_abi
 from carbonledger.ledger.rpc import RpcError
 
@@ -44,3 +46,42 @@ def test_function_selector_and_arity() -> None:
     assert transfer.selector.hex() == "a9059cbb"  # the ERC-20 selector
     with pytest.raises(TypeError, match="takes 2 arguments"):
         transfer.encode(["0x" + "00" * 20])
+
+
+class FlakyRpc:
+    """Answers eth_call with anvil's transient 'latest' race `failures` times, then 0x01."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls: list[Any] = []
+
+    def call(self, method: str, params: list[Any] | None = None) -> Any:
+        self.calls.append(params)
+        if self.failures > 0:
+            self.failures -= 1
+            raise RpcError(
+                method, -32602, "BlockOutOfRangeError: block height is 32 but requested was 31"
+            )
+        return "0x01"
+
+
+def chain_on(rpc: FlakyRpc) -> Chain:
+    chain = Chain.__new__(Chain)  # no node: only the read path is exercised
+    chain.rpc = rpc  # type: ignore[assignment]
+    chain.poll_interval = 0.0
+    return chain
+
+
+def test_a_latest_read_caught_in_anvils_mining_race_is_asked_again() -> None:
+    rpc = FlakyRpc(failures=LATEST_RACE_RETRIES)
+    assert chain_on(rpc).call("0x" + "11" * 20, b"") == b"\x01"
+    assert len(rpc.calls) == LATEST_RACE_RETRIES + 1
+
+
+def test_the_race_is_not_retried_forever_nor_for_a_pinned_block() -> None:
+    with pytest.raises(RpcError, match="BlockOutOfRange"):
+        chain_on(FlakyRpc(failures=LATEST_RACE_RETRIES + 1)).call("0x" + "11" * 20, b"")
+    pinned = FlakyRpc(failures=1)
+    with pytest.raises(RpcError, match="BlockOutOfRange"):
+        chain_on(pinned).call("0x" + "11" * 20, b"", block="0x1f")
+    assert len(pinned.calls) == 1

@@ -24,6 +24,16 @@ from carbonledger.ledger.rpc import RpcClient, RpcError
 GAS_MARGIN_PERCENT = 25
 
 
+# anvil sometimes resolves "latest" to a block whose state it has not published yet while
+# a block is being mined ("BlockOutOfRangeError: block height is N but requested was N+1",
+# foundry-rs/foundry#4843 and #10709); the same call a moment later succeeds
+LATEST_RACE_RETRIES = 3
+
+
+def _latest_race(err: RpcError, block: str) -> bool:
+    return block == "latest" and "BlockOutOfRangeError" in err.message
+
+
 class LedgerError(RuntimeError):
     """A transaction could not be sent or did not succeed."""
 
@@ -104,13 +114,17 @@ class Chain:
         tx: dict[str, Any] = {"to": to, "data": "0x" + data.hex()}
         if sender:
             tx["from"] = sender
-        try:
-            return hex_bytes(self.rpc.call("eth_call", [tx, block]))
-        except RpcError as err:
-            revert = revert_from_rpc(err)
-            if revert is not None:
-                raise revert from err
-            raise
+        for attempt in range(LATEST_RACE_RETRIES + 1):
+            try:
+                return hex_bytes(self.rpc.call("eth_call", [tx, block]))
+            except RpcError as err:
+                revert = revert_from_rpc(err)
+                if revert is not None:
+                    raise revert from err
+                if not (_latest_race(err, block) and attempt < LATEST_RACE_RETRIES):
+                    raise
+                time.sleep(self.poll_interval)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def get_logs(
         self, from_block: int, to_block: int, addresses: list[str]
