@@ -591,6 +591,8 @@ class Market:
             try:
                 self.settle_pending()
             except Exception:  # the chain may be away for a while; try again
+                if self.stopping.is_set():  # shut down mid-round: the next start resumes it
+                    return
                 log.exception("settlement round failed; retrying")
                 self.stopping.wait(1.0)
 
