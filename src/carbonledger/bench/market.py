@@ -222,6 +222,7 @@ def run_end_to_end(
 
     import httpx
 
+    from carbonledger.bench import cpu
     from carbonledger.bench.api import _chain, _server
     from carbonledger.ledger.deploy import AddressBook
     from carbonledger.platform.demo import ADMIN_PASSWORD, DEMO_PASSWORD
@@ -303,6 +304,7 @@ def run_end_to_end(
                     ).raise_for_status()
 
                 progress(f"placing orders from {accounts} clients for {seconds:g} s …")
+                cpu_before = cpu.sample() if cpu.available() else {}
                 sent: list[tuple[float, dict[str, Any]]] = []
                 errors: list[str] = []
 
@@ -356,6 +358,7 @@ def run_end_to_end(
                         if offset >= page["total"]:
                             break
                     trades_total = page["total"]
+                cpu_spent = cpu.spent(cpu_before, cpu.sample()) if cpu_before else {}
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     latencies: list[float] = []
@@ -381,4 +384,10 @@ def run_end_to_end(
             "max": max(latencies) if latencies else float("nan"),
         },
         "target": {"orders_per_second": 500, "p99_s": 2.0},
+        # CPU milliseconds per accepted order, by process group, over load and settlement
+        "cpu_ms_per_order": {
+            group: 1000 * seconds / len(sent) for group, seconds in cpu_spent.items()
+        }
+        if sent
+        else {},
     }

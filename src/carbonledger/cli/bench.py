@@ -166,6 +166,15 @@ def bench_market(
             f"  order-to-settled     p50 {lat['p50']:.3f} s, p99 {lat['p99']:.3f} s, "
             f"max {lat['max']:.3f} s   (target p99 <= 2 s; {e2e['traded_on_arrival']} orders)"
         )
+        if e2e["cpu_ms_per_order"]:
+            typer.echo("  CPU per order (load and settlement), by process:")
+            for group, ms in e2e["cpu_ms_per_order"].items():
+                typer.echo(f"    {group:<18} {ms:>8.2f} ms")
+            total = sum(e2e["cpu_ms_per_order"].values())
+            typer.echo(
+                f"    {'total':<18} {total:>8.2f} ms   "
+                f"(= {1000 / total:,.0f} orders per CPU second)"
+            )
         return
     from carbonledger.bench.market import run_matching
 
