@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,10 @@ from carbonledger.ledger.rpc import RpcClient, RpcError
 
 # added to the node's estimate: state can change between estimate and inclusion
 GAS_MARGIN_PERCENT = 25
+# seconds a gas price read from the node is used before it is read again
+GAS_PRICE_TTL = 10.0
+# a pending receipt is asked for at least this often even when no new block was seen
+RECHECK_SECONDS = 0.25
 
 
 # anvil sometimes resolves "latest" to a block whose state it has not published yet while
@@ -102,10 +108,22 @@ class Chain:
         self.receipt_timeout = receipt_timeout
         self._nonces: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._waiter = _ReceiptWaiter(self)
+        self._gas_price: tuple[float, int] | None = None  # (read at, price)
 
     # -- reads ---------------------------------------------------------------------------
     def block_number(self) -> int:
         return int(self.rpc.call("eth_blockNumber"), 16)
+
+    def gas_price(self) -> int:
+        """The node's gas price, read again after :data:`GAS_PRICE_TTL` seconds (a
+        permissioned chain's price does not move; one request per transaction saved)."""
+        now = time.monotonic()
+        cached = self._gas_price
+        if cached is None or now - cached[0] > GAS_PRICE_TTL:
+            cached = (now, int(self.rpc.call("eth_gasPrice"), 16))
+            self._gas_price = cached
+        return cached[1]
 
     def balance(self, address: str) -> int:
         return int(self.rpc.call("eth_getBalance", [address, "latest"]), 16)
@@ -174,7 +192,7 @@ class Chain:
         """Sign a transaction with the next nonce; returns (tx hash, raw bytes)."""
         tx: dict[str, Any] = {
             "nonce": self._next_nonce(signer.address),
-            "gasPrice": int(self.rpc.call("eth_gasPrice"), 16),
+            "gasPrice": self.gas_price(),
             "gas": gas,
             "value": value,
             "data": data,
@@ -190,21 +208,18 @@ class Chain:
         return tx_hash
 
     def wait(self, tx_hash: str) -> Receipt:
-        deadline = time.monotonic() + self.receipt_timeout
-        while True:
-            raw = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
-            if raw is not None:
-                return Receipt(
-                    tx_hash=tx_hash,
-                    status=int(raw["status"], 16),
-                    gas_used=int(raw["gasUsed"], 16),
-                    block_number=int(raw["blockNumber"], 16),
-                    contract_address=raw.get("contractAddress"),
-                    logs=list(raw.get("logs", [])),
-                )
-            if time.monotonic() > deadline:
-                raise LedgerError(f"no receipt for {tx_hash} after {self.receipt_timeout}s")
-            time.sleep(self.poll_interval)
+        """The receipt of `tx_hash` once mined. Every thread waiting on this chain shares
+        one poller (:class:`_ReceiptWaiter`), so concurrent writers cost one request per
+        poll, not one each."""
+        raw = self._waiter.wait(tx_hash, self.receipt_timeout)
+        return Receipt(
+            tx_hash=tx_hash,
+            status=int(raw["status"], 16),
+            gas_used=int(raw["gasUsed"], 16),
+            block_number=int(raw["blockNumber"], 16),
+            contract_address=raw.get("contractAddress"),
+            logs=list(raw.get("logs", [])),
+        )
 
     def transact(
         self, signer: Signer, to: str | None, data: bytes, value: int = 0, gas: int | None = None
@@ -250,3 +265,79 @@ class Chain:
 
     def close(self) -> None:
         self.rpc.close()
+
+
+class _ReceiptWaiter:
+    """One poller for every thread waiting on a chain's receipts.
+
+    A waiter registers its transaction hash and sleeps on a future. The poller asks the
+    node for the block number each round; receipts are fetched in one batch request for
+    the hashes registered since the last round, and for all pending hashes when a new
+    block appeared (or :data:`RECHECK_SECONDS` passed, in case a node announces a block
+    before its receipts). The poller thread exits when nobody waits.
+    """
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.lock = threading.Lock()
+        self.pending: dict[str, list[Future[dict[str, Any]]]] = {}
+        self.fresh: set[str] = set()
+        self.thread: threading.Thread | None = None
+
+    def wait(self, tx_hash: str, timeout: float) -> dict[str, Any]:
+        future: Future[dict[str, Any]] = Future()
+        with self.lock:
+            self.pending.setdefault(tx_hash, []).append(future)
+            self.fresh.add(tx_hash)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="receipt-poller", daemon=True)
+                self.thread.start()
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            with self.lock:
+                waiting = self.pending.get(tx_hash, [])
+                if future in waiting:
+                    waiting.remove(future)
+                if not waiting:
+                    self.pending.pop(tx_hash, None)
+            raise LedgerError(f"no receipt for {tx_hash} after {timeout}s") from None
+
+    def _run(self) -> None:
+        last_block = -1
+        last_full = 0.0
+        while True:
+            with self.lock:
+                if not self.pending:
+                    self.thread = None
+                    return
+                everything = list(self.pending)
+                fresh = [h for h in everything if h in self.fresh]
+                self.fresh.clear()
+            try:
+                block = self.chain.block_number()
+                now = time.monotonic()
+                if block != last_block or now - last_full >= RECHECK_SECONDS:
+                    ask, last_block, last_full = everything, block, now
+                else:
+                    ask = fresh
+                found = self.chain.rpc.batch([("eth_getTransactionReceipt", [h]) for h in ask])
+            except Exception as err:  # the node is away: tell the waiters, let them decide
+                self._fail_all(err)
+                continue
+            with self.lock:
+                for tx_hash, raw in zip(ask, found, strict=True):
+                    if raw is not None:
+                        for future in self.pending.pop(tx_hash, []):
+                            future.set_result(raw)
+                still_waiting = bool(self.pending)
+            if still_waiting:
+                time.sleep(self.chain.poll_interval)
+
+    def _fail_all(self, err: Exception) -> None:
+        with self.lock:
+            waiting, self.pending = self.pending, {}
+            self.fresh.clear()
+        for futures in waiting.values():
+            for future in futures:
+                future.set_exception(err)
