@@ -1,8 +1,14 @@
-"""The market through HTTP on anvil: escrow, matching, settlement on chain, rejections,
-negotiated trades and auctions."""
+"""The market through HTTP: escrow, matching, settlement on chain, rejections, negotiated
+trades and auctions. The trade, cancel, negotiated and auction stories run on anvil and
+again on the bundled chain's 3-node devnet (a fresh one each; SQLite only, the chain's
+behaviour does not depend on the platform's database)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from market_testing import (
     CODE,
     balances,
@@ -11,7 +17,22 @@ from market_testing import (
     wait_released,
     wait_settled,
 )
-from platform_testing import Api
+from platform_testing import Api, database_kind, devnet_chain, running_platform
+
+
+@pytest.fixture(params=["anvil", pytest.param("devnet", marks=pytest.mark.slow)])
+def market_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    if request.param == "anvil":
+        yield request.getfixturevalue("api")
+        return
+    if database_kind() != "sqlite":
+        pytest.skip("the devnet variants run once, on SQLite")
+    env = devnet_chain(3)
+    try:
+        with running_platform(env, tmp_path) as api:
+            yield api
+    finally:
+        env.close()
 
 
 def order(side: str, quantity: int, price: int | None = None, **extra: object) -> dict[str, object]:
@@ -21,7 +42,8 @@ def order(side: str, quantity: int, price: int | None = None, **extra: object) -
     return body
 
 
-def test_two_enterprises_trade_and_balances_on_chain_match(api: Api) -> None:
+def test_two_enterprises_trade_and_balances_on_chain_match(market_api: Api) -> None:
+    api = market_api
     seller = api.organisation("enterprise", "Seller Cement", industry="cement")
     buyer = api.organisation("enterprise", "Buyer Steel", industry="steel")
     list_instrument(api)
@@ -104,7 +126,8 @@ def test_rejections_never_touch_the_chain(api: Api) -> None:
     assert poor.ok("GET", "/api/v1/market/orders")["total"] == 0
 
 
-def test_negotiated_trade(api: Api) -> None:
+def test_negotiated_trade(market_api: Api) -> None:
+    api = market_api
     seller = api.organisation("enterprise", "Block Seller")
     buyer = api.organisation("enterprise", "Block Buyer", industry="steel")
     list_instrument(api, block_min_quantity=500)
@@ -133,7 +156,8 @@ def test_negotiated_trade(api: Api) -> None:
     assert balances(api, buyer) == (b0[0] + 600, b0[1] - 600 * 9000)
 
 
-def test_auction_clears_at_one_price_and_settles(api: Api) -> None:
+def test_auction_clears_at_one_price_and_settles(market_api: Api) -> None:
+    api = market_api
     seller = api.organisation("enterprise", "Auction Seller")
     a = api.organisation("enterprise", "Bidder A", industry="steel")
     b = api.organisation("enterprise", "Bidder B", industry="glass")
