@@ -174,7 +174,7 @@ function Calculator({ onAdd }: { onAdd: (request: Record<string, unknown>, previ
                               </Form.Item>
                             </Col>
                             <Col xs={24} md={16}>
-                              <Form.Item name={[f.name, "category"]} label={t("registry.allocation.category")} rules={[{ required: true, message: t("registry.allocation.required") }]}>
+                              <Form.Item required={false} name={[f.name, "category"]} label={t("registry.allocation.category")} rules={[{ required: true, message: t("registry.allocation.required") }]}>
                                 <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`registry.category.${c}`) }))} />
                               </Form.Item>
                             </Col>

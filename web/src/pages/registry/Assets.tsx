@@ -57,7 +57,7 @@ function TransferDialog({ balances, vintage, onClose, onDone }: { balances: Bala
       <Form.Item name="to_org_id" label={t("registry.transfer.to")} extra={t("registry.transfer.toHelp")} rules={[{ required: true, message: t("registry.transfer.toRequired") }]}>
         <InputNumber min={1} precision={0} style={{ width: "100%" }} />
       </Form.Item>
-      <Form.Item name="vintage" label={t("registry.vintage")} rules={[{ required: true, message: t("registry.vintageRequired") }]}>
+      <Form.Item required={false} name="vintage" label={t("registry.vintage")} rules={[{ required: true, message: t("registry.vintageRequired") }]}>
         <Select options={vintages.map((a) => ({ value: a.vintage, label: String(a.vintage) }))} />
       </Form.Item>
       <Form.Item

@@ -102,11 +102,11 @@ function SurrenderDialog({
       onClose={onClose}
     >
       {what === "allowances" ? (
-        <Form.Item name="vintage" label={t("registry.vintage")} rules={[{ required: true, message: t("registry.vintageRequired") }]}>
+        <Form.Item required={false} name="vintage" label={t("registry.vintage")} rules={[{ required: true, message: t("registry.vintageRequired") }]}>
           <Select options={(balances?.allowances ?? []).map((a) => ({ value: a.vintage, label: `${a.vintage} · ${t("registry.availableHint", { n: fmt.number(Math.max(0, a.balance - a.escrowed)) })}` }))} />
         </Form.Item>
       ) : (
-        <Form.Item name="block_id" label={t("registry.offsetBlock")} rules={[{ required: true, message: t("registry.blockRequired") }]}>
+        <Form.Item required={false} name="block_id" label={t("registry.offsetBlock")} rules={[{ required: true, message: t("registry.blockRequired") }]}>
           <Select
             options={(balances?.offsets ?? [])
               .filter((b) => b.state === "held")
