@@ -24,6 +24,7 @@ export async function previewBenchmark(page: Page, ui: Ui, enterprise: string) {
   // 0.392 × 800,000 MWh × 0.95 + 0.059 × 300,000 GJ
   await expect(preview).toContainText(ui.t("registry.tonnes", { n: (315620).toLocaleString(ui.lang) }));
   await expect(preview).toContainText("A = B_s × Q_s × F_l × F_r × F_f + B_h × Q_h");
+  await preview.scrollIntoViewIfNeeded();
 }
 
 /** The engine's result goes into the batch for `organisation`; preview, confirm, allocate. */

@@ -314,6 +314,7 @@ export const enUS: Messages = {
   // --- registry ---
   "registry.tonnes": "{n} t",
   "registry.yuan": "¥{n}",
+  "registry.noAccount": "none (mint or burn)",
   "registry.orgRef": "organisation #{id}",
   "registry.year": "Year",
   "registry.yearLabel": "{year}",

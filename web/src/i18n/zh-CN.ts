@@ -309,6 +309,7 @@ export const zhCN = {
   // --- registry ---
   "registry.tonnes": "{n} 吨",
   "registry.yuan": "¥{n}",
+  "registry.noAccount": "无（铸造或销毁）",
   "registry.orgRef": "机构 #{id}",
   "registry.year": "年度",
   "registry.yearLabel": "{year} 年度",

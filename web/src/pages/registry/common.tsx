@@ -87,11 +87,20 @@ export function useYears(): number[] {
   }, []);
 }
 
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
 /** An event's arguments in one short line: `key: value` pairs, organisations by id. */
 export function ArgsSummary({ args, parties }: { args: Record<string, unknown>; parties: Record<string, number> }) {
   const { t } = useI18n();
   const parts = Object.entries(args).map(([k, v]) => {
-    const text = typeof v === "string" && v in parties ? t("registry.orgRef", { id: parties[v] ?? "" }) : typeof v === "string" ? v : JSON.stringify(v);
+    const text =
+      typeof v === "string" && v in parties
+        ? t("registry.orgRef", { id: parties[v] ?? "" })
+        : v === ZERO_ADDRESS
+          ? t("registry.noAccount")
+          : typeof v === "string"
+            ? v
+            : JSON.stringify(v);
     return `${k}: ${text}`;
   });
   return (
