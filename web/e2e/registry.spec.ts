@@ -83,3 +83,22 @@ test("public statistics and explorer need no sign-in", async ({ page, ui }) => {
   await page.getByRole("searchbox", { name: ui.t("registry.explorer.search") }).press("Enter");
   await expect(page.getByText(ui.t("registry.explorer.searchInvalid"))).toBeVisible();
 });
+
+test("at tablet width the registry screens fit the window", async ({ page, ui }) => {
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.goto("/");
+  await chooseLanguage(page, ui);
+  for (const path of ["/statistics", "/explorer"]) {
+    await page.goto(path);
+    await expect(page.locator("h3").first()).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  }
+  await signIn(page, ui, REGULATOR);
+  await expect(page.getByRole("heading", { name: ui.t("workspace.welcome", { name: REGULATOR.username }) })).toBeVisible();
+  for (const path of ["/app/allocation", "/app/compliance-overview"]) {
+    await page.goto(path);
+    await expect(page.locator("h3").first()).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  }
+  await ui.screen("registry-allocation-tablet");
+});
