@@ -47,6 +47,16 @@ function StandingChart({ title, rows, by, name }: { title: string; rows: Row_[];
           }}
         />
       )}
+      {groups.length > 0 ? (
+        <Space wrap size={16}>
+          {STANDINGS.map((s) => (
+            <Space key={s} size={6}>
+              <span aria-hidden style={{ display: "inline-block", width: 12, height: 12, borderRadius: 2, background: COLOURS[s] }} />
+              <Typography.Text type="secondary">{t(`registry.standing.${s}`)}</Typography.Text>
+            </Space>
+          ))}
+        </Space>
+      ) : null}
     </Card>
   );
 }
