@@ -229,3 +229,36 @@ def test_public_figures_are_aggregates_and_the_ledger_reconciles(api: Api) -> No
     assert [(m["what"], m["sql"], m["chain"]) for m in broken["mismatches"]] == [
         ("allowances", 1001, 1000)
     ]
+
+
+def test_blocks_name_events_only_and_a_transaction_is_shown_to_its_parties(api: Api) -> None:
+    a = api.organisation("enterprise", "丙电力 Gamma Power")
+    b = api.organisation("enterprise", "丁电力 Delta Power")
+    batch = allocate(api, 2025, {a.org_id: 300})
+    tx = batch["transactions"][0]
+
+    latest = api.client.get("/api/v1/explorer/blocks", params={"limit": 5}).json()  # public
+    assert latest["head_block"] >= tx["block_number"] and latest["blocks"]
+    numbers = [blk["block_number"] for blk in latest["blocks"]]
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) <= 5
+    one = api.client.get(f"/api/v1/explorer/blocks/{tx['block_number']}").json()
+    [blk] = one["blocks"]
+    [summary] = [t for t in blk["transactions"] if t["tx_hash"] == tx["tx_hash"]]
+    assert "allowances.Allocated" in summary["events"]
+    assert "args" not in str(one)  # names only: no amounts or accounts in public
+    assert api.client.get("/api/v1/explorer/blocks/999999999").status_code == 404
+    older = api.client.get(
+        "/api/v1/explorer/blocks", params={"before": tx["block_number"], "limit": 3}
+    ).json()
+    assert all(blk["block_number"] < tx["block_number"] for blk in older["blocks"])
+
+    path = f"/api/v1/explorer/transactions/{tx['tx_hash']}"
+    mine = a.ok("GET", path)
+    assert {i["event"] for i in mine["items"]} >= {"Allocated"}
+    assert all(i["tx_hash"] == tx["tx_hash"] for i in mine["items"])
+    allocated = next(i for i in mine["items"] if i["event"] == "Allocated")
+    assert a.org_id in allocated["parties"].values()
+    assert api.regulator.ok("GET", path)["total"] == mine["total"]
+    assert b.get(path).status_code == 404  # not a party
+    assert api.client.get(path).status_code == 401
+    assert a.get("/api/v1/explorer/transactions/0x12").status_code == 422

@@ -18,6 +18,12 @@ import { Planned } from "./pages/Planned";
 import { Register } from "./pages/Register";
 import { Registrations } from "./pages/Registrations";
 import { Workspace } from "./pages/Workspace";
+import { Allocation } from "./pages/registry/Allocation";
+import { Assets } from "./pages/registry/Assets";
+import { Compliance } from "./pages/registry/Compliance";
+import { ComplianceOverview } from "./pages/registry/ComplianceOverview";
+import { Explorer, ExplorerAccount, ExplorerBlock, ExplorerTransaction } from "./pages/registry/Explorer";
+import { Statistics } from "./pages/registry/Statistics";
 import { SessionProvider, useSession } from "./session";
 import type { Api } from "./api/client";
 
@@ -49,6 +55,16 @@ export function AppRoutes() {
         <Route path="/app/registrations" element={<RequireRole roles={["admin"]}><Registrations /></RequireRole>} />
         <Route path="/app/organisations" element={<RequireRole roles={["regulator", "admin"]}><Organisations /></RequireRole>} />
         <Route path="/app/audit" element={<RequireRole roles={["admin"]}><Audit /></RequireRole>} />
+        {/* registry, compliance and explorer */}
+        <Route path="/app/assets" element={<RequireRole roles={["enterprise"]}><Assets /></RequireRole>} />
+        <Route path="/app/compliance" element={<RequireRole roles={["enterprise"]}><Compliance /></RequireRole>} />
+        <Route path="/app/allocation" element={<RequireRole roles={["regulator"]}><Allocation /></RequireRole>} />
+        <Route path="/app/compliance-overview" element={<RequireRole roles={["regulator"]}><ComplianceOverview /></RequireRole>} />
+        <Route path="/statistics" element={<Statistics />} />
+        <Route path="/explorer" element={<Explorer />} />
+        <Route path="/explorer/block/:number" element={<ExplorerBlock />} />
+        <Route path="/explorer/tx/:hash" element={<ExplorerTransaction />} />
+        <Route path="/explorer/account/:orgId" element={<RequireRole><ExplorerAccount /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

@@ -79,14 +79,12 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.assets",
     icon: <WalletOutlined />,
     roles: ["enterprise"],
-    planned: { api: ["GET /api/v1/registry/balances", "POST /api/v1/registry/transfers"], issue: 5 },
   },
   {
     path: "/app/compliance",
     label: "nav.compliance",
     icon: <CheckSquareOutlined />,
     roles: ["enterprise"],
-    planned: { api: ["GET /api/v1/compliance/obligations", "POST /api/v1/compliance/surrenders"], issue: 5 },
   },
   {
     path: "/app/trading",
@@ -116,7 +114,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.allocation",
     icon: <PieChartOutlined />,
     roles: ["regulator"],
-    planned: { api: ["POST /api/v1/registry/allocations (batch, with preview)"], issue: 5 },
   },
   {
     path: "/app/reports",
@@ -130,7 +127,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.complianceOverview",
     icon: <BarChartOutlined />,
     roles: ["regulator"],
-    planned: { api: ["GET /api/v1/compliance/status (by industry, region)", "POST /api/v1/compliance/penalties"], issue: 5 },
   },
   {
     path: "/app/surveillance",
@@ -162,14 +158,12 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.statistics",
     icon: <BarChartOutlined />,
     roles: ["public"],
-    planned: { api: ["GET /api/v1/public/emissions (by industry, region)", "GET /api/v1/public/rankings"], issue: 5 },
   },
   {
     path: "/explorer",
     label: "nav.explorer",
     icon: <BlockOutlined />,
     roles: ["public", ...SIGNED_IN],
-    planned: { api: ["GET /api/v1/explorer/blocks", "GET /api/v1/explorer/tx/{hash}", "GET /api/v1/trace/{kind}/{id}"], issue: 5 },
   },
 ];
 

@@ -1154,6 +1154,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/explorer/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest blocks with platform events: transactions and event names only */
+        get: operations["recent_blocks_api_v1_explorer_blocks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/blocks/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One block's transactions and the names of their events */
+        get: operations["block_api_v1_explorer_blocks__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/transactions/{tx_hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A transaction's decoded events (naming your organisation; regulators: any) */
+        get: operations["transaction_api_v1_explorer_transactions__tx_hash__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/figures": {
         parameters: {
             query?: never;
@@ -1933,6 +1984,22 @@ export interface components {
              * @description tonnes
              */
             quantity: number;
+        };
+        /** BlockSummary */
+        BlockSummary: {
+            /** Block Number */
+            block_number: number;
+            /** Transactions */
+            transactions: components["schemas"]["TxSummary"][];
+        };
+        /** Blocks */
+        Blocks: {
+            /** Head Block */
+            head_block: number;
+            /** Indexed Block */
+            indexed_block: number;
+            /** Blocks */
+            blocks: components["schemas"]["BlockSummary"][];
         };
         /** Body_create_from_excel_api_v1_mrv_submissions_excel_post */
         Body_create_from_excel_api_v1_mrv_submissions_excel_post: {
@@ -3904,6 +3971,13 @@ export interface components {
             tx_hash: string;
             /** Block Number */
             block_number: number;
+        };
+        /** TxSummary */
+        TxSummary: {
+            /** Tx Hash */
+            tx_hash: string;
+            /** Events */
+            events: string[];
         };
         /** UserOut */
         UserOut: {
@@ -6583,6 +6657,101 @@ export interface operations {
             header?: never;
             path: {
                 report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    recent_blocks_api_v1_explorer_blocks_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description only blocks below this number */
+                before?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blocks"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    block_api_v1_explorer_blocks__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blocks"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    transaction_api_v1_explorer_transactions__tx_hash__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tx_hash: string;
             };
             cookie?: never;
         };

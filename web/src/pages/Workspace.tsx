@@ -9,6 +9,7 @@ import type { MessageKey } from "../i18n/zh-CN";
 import { screensFor } from "../nav";
 import { useLoad } from "../lib/useLoad";
 import { useSession, type Role } from "../session";
+import { EnterpriseDashboard } from "./registry/Dashboard";
 
 interface Figure {
   label: MessageKey;
@@ -80,6 +81,7 @@ export function Workspace() {
       ) : null}
       <Row gutter={[24, 24]}>
         <Col xs={24} xl={16}>
+          {org.kind === "enterprise" && org.certified ? <EnterpriseDashboard /> : null}
           {figures ? <Figures figures={figures} /> : null}
           <Typography.Title level={5} style={{ marginTop: figures ? 24 : 0 }}>
             {t("workspace.screens")}

@@ -102,3 +102,28 @@ def emissions_groups(session: Session, year: int | None) -> list[Any]:
 
 def event_count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(ledger.events)).scalar_one())
+
+
+def recent_blocks(session: Session, limit: int, before: int | None) -> list[int]:
+    """The newest block numbers holding events (below `before` when given), newest first."""
+    e = ledger.events
+    q = select(e.c.block_number).distinct().order_by(e.c.block_number.desc()).limit(limit)
+    if before is not None:
+        q = q.where(e.c.block_number < before)
+    return [int(b) for b in session.execute(q).scalars()]
+
+
+def events_in_blocks(session: Session, blocks: list[int]) -> list[dict[str, Any]]:
+    e = ledger.events
+    rows = session.execute(
+        select(e).where(e.c.block_number.in_(blocks)).order_by(e.c.block_number, e.c.log_index)
+    ).all()
+    return _decoded(rows)
+
+
+def events_of_tx(session: Session, tx_hash: str) -> list[dict[str, Any]]:
+    e = ledger.events
+    rows = session.execute(
+        select(e).where(func.lower(e.c.tx_hash) == tx_hash.lower()).order_by(e.c.log_index)
+    ).all()
+    return _decoded(rows)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from carbonledger.platform.deps import AdminOnly, Anyone, SignedIn, platform_of, work
 from carbonledger.platform.explorer import service
 from carbonledger.platform.explorer.schemas import (
+    Blocks,
     History,
     LedgerStatus,
     PublicFigures,
@@ -114,6 +115,48 @@ def report_history(
 ) -> History:
     with work(request) as s:
         return service.report_history(s, platform_of(request), p, report_id, verify, w)
+
+
+@router.get(
+    "/explorer/blocks",
+    response_model=Blocks,
+    tags=["explorer"],
+    summary="The newest blocks with platform events: transactions and event names only",
+)
+def recent_blocks(
+    request: Request,
+    _: Anyone,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="only blocks below this number")
+    ] = None,
+) -> Blocks:
+    with work(request) as s:
+        return service.blocks(s, platform_of(request), limit, before, None)
+
+
+@router.get(
+    "/explorer/blocks/{number}",
+    response_model=Blocks,
+    tags=["explorer"],
+    summary="One block's transactions and the names of their events",
+)
+def block(number: Annotated[int, Path(ge=0, le=MAX_ID)], request: Request, _: Anyone) -> Blocks:
+    with work(request) as s:
+        return service.blocks(s, platform_of(request), 1, None, number)
+
+
+@router.get(
+    "/explorer/transactions/{tx_hash}",
+    response_model=History,
+    tags=["explorer"],
+    summary="A transaction's decoded events (naming your organisation; regulators: any)",
+)
+def transaction(
+    tx_hash: Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")], request: Request, p: SignedIn
+) -> History:
+    with work(request) as s:
+        return service.transaction(s, platform_of(request), p, tx_hash)
 
 
 @router.get(

@@ -109,3 +109,21 @@ class Reconciliation(BaseModel):
     consistent: bool
     indexed_block: int
     mismatches: list[MismatchOut]
+
+
+class TxSummary(BaseModel):
+    tx_hash: str
+    #: "contract.Event" of each log the platform decoded, in log order (no arguments)
+    events: list[str]
+
+
+class BlockSummary(BaseModel):
+    block_number: int
+    transactions: list[TxSummary]
+
+
+class Blocks(BaseModel):
+    head_block: int
+    indexed_block: int
+    #: the newest blocks that hold platform events, newest first
+    blocks: list[BlockSummary]

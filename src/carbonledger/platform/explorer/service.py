@@ -25,6 +25,8 @@ from carbonledger.platform.compliance import repository as compliance
 from carbonledger.platform.errors import invalid, not_found
 from carbonledger.platform.explorer import repository as repo
 from carbonledger.platform.explorer.schemas import (
+    Blocks,
+    BlockSummary,
     ComplianceCounts,
     EmissionsGroup,
     EmissionsYear,
@@ -35,6 +37,7 @@ from carbonledger.platform.explorer.schemas import (
     OffsetTotals,
     PublicFigures,
     Reconciliation,
+    TxSummary,
     Verification,
     VintageTotals,
 )
@@ -367,4 +370,55 @@ def reconcile(platform: Platform) -> Reconciliation:
         consistent=not found,
         indexed_block=gw.indexer.checkpoint(),
         mismatches=[MismatchOut(what=m.what, key=m.key, sql=m.sql, chain=m.chain) for m in found],
+    )
+
+
+# -- blocks and transactions ----------------------------------------------------------------
+
+
+def _summaries(events: list[dict[str, Any]]) -> list[BlockSummary]:
+    """Blocks -> transactions -> event names, without arguments (nothing about anyone)."""
+    by_block: dict[int, dict[str, list[str]]] = {}
+    for e in events:
+        txs = by_block.setdefault(e["block_number"], {})
+        txs.setdefault(e["tx_hash"], []).append(f"{e['contract']}.{e['event']}")
+    return [
+        BlockSummary(
+            block_number=n,
+            transactions=[TxSummary(tx_hash=h, events=names) for h, names in txs.items()],
+        )
+        for n, txs in sorted(by_block.items(), reverse=True)
+    ]
+
+
+def blocks(
+    session: Session, platform: Platform, limit: int, before: int | None, number: int | None
+) -> Blocks:
+    """The newest blocks with platform events (or one block), each transaction with the
+    names of its events only: who and how much are in the traced histories, which check
+    visibility."""
+    gw = platform.require_gateway()
+    numbers = [number] if number is not None else repo.recent_blocks(session, limit, before)
+    found = _summaries(repo.events_in_blocks(session, numbers)) if numbers else []
+    if number is not None and not found:
+        raise not_found("block with platform events", number)
+    return Blocks(
+        head_block=gw.chain.block_number(),
+        indexed_block=gw.indexer.checkpoint(),
+        blocks=found,
+    )
+
+
+def transaction(session: Session, platform: Platform, p: Principal, tx_hash: str) -> History:
+    """The decoded events of one transaction: regulators and admins see any; others only
+    a transaction naming their organisation's account (else 404, as for other reads)."""
+    events = repo.events_of_tx(session, tx_hash)
+    if events and not registry.sees_all(p):
+        own = registry.account(registry.visible_org(session, p, p.org_id))
+        if own not in _addresses([e["args"] for e in events]):
+            events = []
+    if not events:
+        raise not_found("transaction", tx_hash)
+    return _history(
+        session, platform, f"transaction {tx_hash}", events, False, Window(0, len(events))
     )

@@ -1,0 +1,296 @@
+import { useState } from "react";
+import { Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Row, Select, Skeleton, Space, Table, Tooltip, Typography } from "antd";
+import { ReloadOutlined } from "@ant-design/icons";
+import dayjs, { type Dayjs } from "dayjs";
+import { call, type Schemas } from "../../api/client";
+import { Chart } from "../../components/Chart";
+import { PageHeader } from "../../components/PageHeader";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { useI18n } from "../../i18n";
+import { INDUSTRIES, REGIONS } from "../../lib/codes";
+import { useIndustryName, useRegionName } from "../../lib/labels";
+import { useLoad } from "../../lib/useLoad";
+import { useSession } from "../../session";
+import { ActionDialog } from "./ActionDialog";
+import { RowStanding, TxHash, useYears, useYuan } from "./common";
+
+type Row_ = Schemas["OverviewRow"];
+type Standing = "compliant" | "pending" | "deficit";
+const STANDINGS: Standing[] = ["compliant", "pending", "deficit"];
+const COLOURS: Record<Standing, string> = { compliant: "#0f7b5f", pending: "#1668dc", deficit: "#d4380d" };
+
+/** Count rows per group and standing, for a stacked bar chart. */
+export function countBy(rows: Row_[], key: (r: Row_) => string): { groups: string[]; counts: Record<Standing, number[]> } {
+  const groups = [...new Set(rows.map(key))].sort();
+  const counts = Object.fromEntries(STANDINGS.map((s) => [s, groups.map((g) => rows.filter((r) => key(r) === g && r.status === s).length)])) as Record<Standing, number[]>;
+  return { groups, counts };
+}
+
+function StandingChart({ title, rows, by, name }: { title: string; rows: Row_[]; by: (r: Row_) => string; name: (code: string) => string }) {
+  const { t } = useI18n();
+  const { groups, counts } = countBy(rows, by);
+  return (
+    <Card title={title} style={{ height: "100%" }}>
+      {groups.length === 0 ? (
+        <Empty description={t("registry.overview.empty")} />
+      ) : (
+        <Chart
+          label={title}
+          height={Math.max(200, groups.length * 36 + 60)}
+          option={{
+            grid: { left: 96, right: 16, top: 32, bottom: 24 },
+            tooltip: { trigger: "axis" },
+            legend: undefined,
+            xAxis: { type: "value", minInterval: 1 },
+            yAxis: { type: "category", data: groups.map(name) },
+            series: STANDINGS.map((s) => ({ type: "bar", stack: "n", name: t(`registry.standing.${s}`), data: counts[s], itemStyle: { color: COLOURS[s] } })),
+          }}
+        />
+      )}
+      {groups.length > 0 ? (
+        <Space wrap size={16}>
+          {STANDINGS.map((s) => (
+            <Space key={s} size={6}>
+              <span aria-hidden style={{ display: "inline-block", width: 12, height: 12, borderRadius: 2, background: COLOURS[s] }} />
+              <Typography.Text type="secondary">{t(`registry.standing.${s}`)}</Typography.Text>
+            </Space>
+          ))}
+        </Space>
+      ) : null}
+    </Card>
+  );
+}
+
+/** Each province as a cell coloured by its share of enterprises in deficit (no map data is bundled). */
+function ProvinceGrid({ rows }: { rows: Row_[] }) {
+  const { t } = useI18n();
+  const regionName = useRegionName();
+  const present = REGIONS.filter((r) => rows.some((row) => row.region === r));
+  return (
+    <Card title={t("registry.overview.provinces")}>
+      {present.length === 0 ? (
+        <Empty description={t("registry.overview.empty")} />
+      ) : (
+        <Row gutter={[8, 8]}>
+          {present.map((code) => {
+            const mine = rows.filter((r) => r.region === code);
+            const deficit = mine.filter((r) => r.status === "deficit").length;
+            const share = deficit / mine.length;
+            return (
+              <Col key={code} xs={12} sm={8} md={6} lg={4}>
+                <Tooltip title={t("registry.overview.provinceTip", { n: mine.length, deficit })}>
+                  <div
+                    style={{ padding: 8, borderRadius: 6, background: `rgba(212, 56, 13, ${0.08 + share * 0.6})`, color: share > 0.6 ? "#fff" : "#1f1f1f", textAlign: "center" }}
+                  >
+                    <div style={{ fontWeight: 600 }}>{regionName(code)}</div>
+                    <div style={{ fontSize: 12 }}>
+                      {deficit}/{mine.length}
+                    </div>
+                  </div>
+                </Tooltip>
+              </Col>
+            );
+          })}
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+interface DeadlineValues {
+  year: number;
+  deadline: Dayjs;
+}
+
+interface PenaltyValues {
+  fine_yuan: number;
+  reason: string;
+}
+
+export function ComplianceOverview() {
+  const { t, fmt } = useI18n();
+  const { api } = useSession();
+  const years = useYears();
+  const [year, setYear] = useState(years[1] ?? 2024);
+  const [industry, setIndustry] = useState<string>();
+  const [region, setRegion] = useState<string>();
+  const [status, setStatus] = useState<Standing>();
+  const [version, setVersion] = useState(0);
+  const [deadlineOpen, setDeadlineOpen] = useState(false);
+  const [penalising, setPenalising] = useState<Row_ | null>(null);
+  const [deadlineForm] = Form.useForm<DeadlineValues>();
+  const [penaltyForm] = Form.useForm<PenaltyValues>();
+  const industryName = useIndustryName();
+  const regionName = useRegionName();
+  const yuan = useYuan();
+  const overview = useLoad(
+    () => call(api.client.GET("/api/v1/compliance/overview", { params: { query: { year, industry, region, status, limit: 200 } } })),
+    [api, year, industry, region, status, version],
+  );
+  const deadlines = useLoad(() => call(api.client.GET("/api/v1/compliance/deadlines")), [api, version]);
+  const penalties = useLoad(() => call(api.client.GET("/api/v1/compliance/penalties", { params: { query: { year, limit: 200 } } })), [api, year, version]);
+  const rows = overview.data?.items ?? [];
+  const bump = () => setVersion((n) => n + 1);
+
+  return (
+    <>
+      <PageHeader
+        title={t("registry.overview.title")}
+        subtitle={t("registry.overview.intro")}
+        extra={
+          <Button icon={<ReloadOutlined />} onClick={bump}>
+            {t("common.refresh")}
+          </Button>
+        }
+      />
+      <Card style={{ marginBottom: 24 }}>
+        <Space wrap style={{ marginBottom: 16 }}>
+          <Select<number> aria-label={t("registry.year")} value={year} onChange={setYear} style={{ width: 110 }} options={years.map((y) => ({ value: y, label: t("registry.yearLabel", { year: y }) }))} />
+          <Select<string> allowClear showSearch optionFilterProp="label" aria-label={t("field.industry")} placeholder={t("field.industry")} style={{ width: 140 }} value={industry} onChange={setIndustry} options={INDUSTRIES.map((c) => ({ value: c, label: industryName(c) }))} />
+          <Select<string> allowClear showSearch optionFilterProp="label" aria-label={t("field.region")} placeholder={t("field.region")} style={{ width: 140 }} value={region} onChange={setRegion} options={REGIONS.map((c) => ({ value: c, label: regionName(c) }))} />
+          <Select<Standing> allowClear aria-label={t("registry.compliance.status")} placeholder={t("registry.compliance.status")} style={{ width: 130 }} value={status} onChange={setStatus} options={STANDINGS.map((s) => ({ value: s, label: t(`registry.standing.${s}`) }))} />
+        </Space>
+        <ProblemAlert error={overview.error} onRetry={overview.reload} />
+        <Table<Row_>
+          rowKey={(r) => `${r.org_id}-${r.year}`}
+          loading={overview.loading}
+          dataSource={rows}
+          size="small"
+          scroll={{ x: 1000 }}
+          pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (n) => t("common.total", { n: fmt.number(n) }) }}
+          locale={{ emptyText: <Empty description={t("registry.overview.noneConfirmed", { year })} /> }}
+          columns={[
+            { title: t("field.organisation"), dataIndex: "name", render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
+            { title: t("field.industry"), dataIndex: "industry", width: 100, render: industryName },
+            { title: t("field.region"), dataIndex: "region", width: 90, render: regionName },
+            { title: t("registry.compliance.obligation"), dataIndex: "obligation", align: "right", render: (n: number) => fmt.number(n) },
+            { title: t("registry.overview.surrendered"), key: "s", align: "right", render: (_, r) => fmt.number(r.surrendered_allowances + r.surrendered_offsets) },
+            { title: t("registry.compliance.gap"), dataIndex: "gap", align: "right", render: (n: number) => fmt.number(n) },
+            { title: t("registry.compliance.status"), key: "status", width: 100, render: (_, r) => <RowStanding status={r.status} penalties={r.penalties_cents} /> },
+            { title: t("registry.compliance.penalties"), dataIndex: "penalties_cents", align: "right", render: (c: number) => yuan(c) },
+            {
+              title: t("common.actions"),
+              key: "a",
+              width: 110,
+              fixed: "right",
+              render: (_, r) =>
+                r.status === "deficit" ? (
+                  <Button size="small" danger onClick={() => setPenalising(r)}>
+                    {t("registry.penalty.action")}
+                  </Button>
+                ) : null,
+            },
+          ]}
+        />
+      </Card>
+      <Row gutter={[24, 24]} style={{ marginBottom: 24 }}>
+        <Col xs={24} lg={12}>
+          <StandingChart title={t("registry.overview.byIndustry")} rows={rows} by={(r) => r.industry} name={industryName} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <StandingChart title={t("registry.overview.byRegion")} rows={rows} by={(r) => r.region} name={regionName} />
+        </Col>
+      </Row>
+      <Row gutter={[24, 24]}>
+        <Col xs={24} lg={12}>
+          <ProvinceGrid rows={rows} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card
+            title={t("registry.overview.deadlines")}
+            style={{ marginBottom: 24 }}
+            extra={
+              <Button size="small" onClick={() => setDeadlineOpen(true)} data-testid="set-deadline">
+                {t("registry.deadline.action")}
+              </Button>
+            }
+          >
+            <ProblemAlert error={deadlines.error} onRetry={deadlines.reload} />
+            {deadlines.loading && !deadlines.data ? <Skeleton active /> : null}
+            <Table
+              rowKey="year"
+              size="small"
+              pagination={false}
+              dataSource={deadlines.data ?? []}
+              locale={{ emptyText: t("registry.overview.noDeadlines") }}
+              columns={[
+                { title: t("registry.year"), dataIndex: "year", width: 80 },
+                { title: t("registry.compliance.deadline"), dataIndex: "deadline", render: (d: string) => fmt.dateTime(d) },
+                { title: t("registry.txHash"), dataIndex: "tx_hash", render: (h: string) => <TxHash hash={h} /> },
+              ]}
+            />
+          </Card>
+          <Card title={t("registry.overview.penalties")}>
+            <ProblemAlert error={penalties.error} onRetry={penalties.reload} />
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              loading={penalties.loading}
+              dataSource={penalties.data?.items ?? []}
+              locale={{ emptyText: t("registry.compliance.noPenalties") }}
+              scroll={{ x: 560 }}
+              columns={[
+                { title: t("registry.allocation.enterprise"), dataIndex: "org_id", render: (id: number) => `#${id}` },
+                { title: t("registry.compliance.fine"), dataIndex: "fine_cents", render: (c: number) => yuan(c) },
+                { title: t("registry.compliance.shortfall"), dataIndex: "shortfall", render: (n: number) => fmt.number(n) },
+                { title: t("registry.penalty.pending"), dataIndex: "pending", render: (n: number) => fmt.number(n) },
+                { title: t("registry.txHash"), dataIndex: "fine_tx", render: (h: string) => <TxHash hash={h} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <ActionDialog<DeadlineValues>
+        open={deadlineOpen}
+        title={t("registry.deadline.title")}
+        okText={t("registry.deadline.next")}
+        form={deadlineForm}
+        initialValues={{ year, deadline: dayjs(`${year + 1}-12-31T23:59:59`) }}
+        rename={{ deadline: "deadline", year: "year" }}
+        summary={(v) => t("registry.deadline.summary", { year: v.year, deadline: fmt.dateTime(v.deadline.toDate()) })}
+        onSubmit={(v, key) => call(api.client.POST("/api/v1/compliance/deadlines", { body: { year: v.year, deadline: v.deadline.format() }, headers: { "Idempotency-Key": key } }))}
+        onDone={() => {
+          setDeadlineOpen(false);
+          bump();
+        }}
+        onClose={() => setDeadlineOpen(false)}
+      >
+        <Form.Item name="year" label={t("registry.year")} rules={[{ required: true, message: t("registry.allocation.required") }]}>
+          <InputNumber min={2000} max={2100} precision={0} style={{ width: "100%" }} />
+        </Form.Item>
+        <Form.Item name="deadline" label={t("registry.compliance.deadline")} rules={[{ required: true, message: t("registry.allocation.required") }]}>
+          <DatePicker showTime style={{ width: "100%" }} />
+        </Form.Item>
+      </ActionDialog>
+      <ActionDialog<PenaltyValues>
+        open={penalising !== null}
+        title={t("registry.penalty.title", { name: penalising?.name ?? "" })}
+        okText={t("registry.penalty.next")}
+        form={penaltyForm}
+        rename={{ fine_cents: "fine_yuan" }}
+        summary={(v) => t("registry.penalty.summary", { fine: yuan(Math.round(v.fine_yuan * 100)), gap: fmt.number(penalising?.gap ?? 0), next: (penalising?.year ?? 0) + 1 })}
+        onSubmit={(v, key) =>
+          call(
+            api.client.POST("/api/v1/compliance/penalties", {
+              body: { org_id: penalising?.org_id ?? 0, year: penalising?.year ?? year, fine_cents: Math.round(v.fine_yuan * 100), reason: v.reason ?? "" },
+              headers: { "Idempotency-Key": key },
+            }),
+          )
+        }
+        onDone={() => {
+          setPenalising(null);
+          bump();
+        }}
+        onClose={() => setPenalising(null)}
+      >
+        <Form.Item name="fine_yuan" label={t("registry.penalty.fine")} rules={[{ required: true, message: t("registry.allocation.required") }]}>
+          <InputNumber min={0.01} precision={2} style={{ width: "100%" }} />
+        </Form.Item>
+        <Form.Item name="reason" label={t("registry.retire.reason")}>
+          <Input maxLength={200} />
+        </Form.Item>
+      </ActionDialog>
+    </>
+  );
+}
