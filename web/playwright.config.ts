@@ -11,7 +11,7 @@ export default defineConfig<{ lang: Lang }>({
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,
-  timeout: 120_000,
+  timeout: 180_000,
   expect: { timeout: 20_000 },
   reporter: [["list"]],
   outputDir: "test-results",
