@@ -18,6 +18,9 @@ import { Planned } from "./pages/Planned";
 import { Register } from "./pages/Register";
 import { Registrations } from "./pages/Registrations";
 import { Workspace } from "./pages/Workspace";
+import { NewReport, ReportPage, Reporting } from "./pages/mrv/Reporting";
+import { Reports } from "./pages/mrv/Reports";
+import { Review, VerificationQueue } from "./pages/mrv/Verification";
 import { SessionProvider, useSession } from "./session";
 import type { Api } from "./api/client";
 
@@ -49,6 +52,13 @@ export function AppRoutes() {
         <Route path="/app/registrations" element={<RequireRole roles={["admin"]}><Registrations /></RequireRole>} />
         <Route path="/app/organisations" element={<RequireRole roles={["regulator", "admin"]}><Organisations /></RequireRole>} />
         <Route path="/app/audit" element={<RequireRole roles={["admin"]}><Audit /></RequireRole>} />
+        {/* --- mrv --- */}
+        <Route path="/app/mrv" element={<RequireRole roles={["enterprise"]}><Reporting /></RequireRole>} />
+        <Route path="/app/mrv/new" element={<RequireRole roles={["enterprise"]}><NewReport /></RequireRole>} />
+        <Route path="/app/mrv/:id" element={<RequireRole roles={["enterprise"]}><ReportPage /></RequireRole>} />
+        <Route path="/app/verification" element={<RequireRole roles={["verifier"]}><VerificationQueue /></RequireRole>} />
+        <Route path="/app/verification/:id" element={<RequireRole roles={["verifier"]}><Review /></RequireRole>} />
+        <Route path="/app/reports" element={<RequireRole roles={["regulator"]}><Reports /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}
