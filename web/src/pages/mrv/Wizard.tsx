@@ -336,12 +336,14 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
                         {t("mrv.excel.template")}
                       </Button>
                     </div>
-                    <Upload.Dragger accept=".xlsx" maxCount={1} customRequest={excelUpload} data-testid="excel-upload">
-                      <p className="ant-upload-drag-icon">
-                        <InboxOutlined />
-                      </p>
-                      <p className="ant-upload-text">{t("mrv.excel.drop")}</p>
-                    </Upload.Dragger>
+                    <div data-testid="excel-upload">
+                      <Upload.Dragger accept=".xlsx" maxCount={1} customRequest={excelUpload}>
+                        <p className="ant-upload-drag-icon">
+                          <InboxOutlined />
+                        </p>
+                        <p className="ant-upload-text">{t("mrv.excel.drop")}</p>
+                      </Upload.Dragger>
+                    </div>
                     <WorkbookProblems problems={problems} />
                   </Flex>
                 ),
@@ -370,12 +372,14 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         <Card title={t("mrv.step.evidence")}>
           <Flex vertical gap={16}>
             <Typography.Paragraph type="secondary">{t("mrv.evidence.intro")}</Typography.Paragraph>
-            <Upload.Dragger multiple customRequest={evidenceUpload} showUploadList={{ showRemoveIcon: false }} data-testid="evidence-upload">
-              <p className="ant-upload-drag-icon">
-                <CloudUploadOutlined />
-              </p>
-              <p className="ant-upload-text">{t("mrv.evidence.drop")}</p>
-            </Upload.Dragger>
+            <div data-testid="evidence-upload">
+              <Upload.Dragger multiple customRequest={evidenceUpload} showUploadList={{ showRemoveIcon: false }}>
+                <p className="ant-upload-drag-icon">
+                  <CloudUploadOutlined />
+                </p>
+                <p className="ant-upload-text">{t("mrv.evidence.drop")}</p>
+              </Upload.Dragger>
+            </div>
             <EvidenceTable
               submissionId={submission.id}
               files={submission.evidence}
@@ -399,6 +403,9 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         <Card title={t("mrv.step.submit")}>
           <Flex vertical gap={16}>
             <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
+              <Descriptions.Item label={t("mrv.report")}>
+                <span data-testid="report-id">#{submission.id}</span>
+              </Descriptions.Item>
               <Descriptions.Item label={t("mrv.methodology")}>{submission.methodology}</Descriptions.Item>
               <Descriptions.Item label={t("mrv.year")}>{submission.year}</Descriptions.Item>
               <Descriptions.Item label={t("mrv.total")}>{i18n.fmt.number(Number(submission.calculation.total_co2e), 3)} tCO₂e</Descriptions.Item>

@@ -318,7 +318,8 @@ export function workbookProblems(body: unknown): WorkbookProblem[] {
       hint: typeof e.hint === "string" && e.hint ? e.hint : null,
     };
   });
-  const columnOrder = (c: string | null) => (c ? c.length * 1000 + c.charCodeAt(c.length - 1) : -1);
+  // spreadsheet columns count in base 26: A..Z, AA..AZ, BA...
+  const columnOrder = (c: string | null) => (c ? [...c.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) : -1);
   return rows.sort(
     (a, b) =>
       (a.sheet ?? "").localeCompare(b.sheet ?? "") || (a.row ?? 0) - (b.row ?? 0) || columnOrder(a.column) - columnOrder(b.column),
