@@ -42,11 +42,11 @@ export function rowOfYear(page: Page, year: number): Locator {
 export async function startReport(page: Page, ui: Ui, year: number, facilityId: string) {
   await page.getByTestId("nav-/app/mrv").click();
   await expect(page.getByRole("heading", { name: ui.t("mrv.title") })).toBeVisible();
-  await page.getByRole("button", { name: ui.t("mrv.new") }).click();
+  await page.getByRole("link", { name: ui.t("mrv.new") }).click();
   await expect(page.getByRole("heading", { name: ui.t("mrv.new") })).toBeVisible();
-  await choose(page.getByLabel(ui.t("mrv.methodology")), "cn-2013-cement@1");
-  await page.getByLabel(ui.t("mrv.year")).fill(String(year));
-  await page.getByLabel(ui.t("mrv.facilityId")).fill(facilityId);
+  await choose(page.getByRole("combobox", { name: ui.t("mrv.methodology") }), "cn-2013-cement@1");
+  await page.getByRole("spinbutton", { name: ui.t("mrv.year") }).fill(String(year));
+  await page.getByRole("textbox", { name: ui.t("mrv.facilityId") }).fill(facilityId);
   await page.getByRole("button", { name: ui.t("mrv.next") }).first().click();
   await expect(page.getByRole("tab", { name: ui.t("mrv.byForm") })).toBeVisible();
 }
@@ -55,8 +55,8 @@ export async function startReport(page: Page, ui: Ui, year: number, facilityId: 
 export async function enterReportByForm(page: Page, ui: Ui, report: FormReport, screenshots = true): Promise<string> {
   await startReport(page, ui, report.year, report.facilityId);
   const line = page.getByTestId("line-0");
-  await choose(line.getByLabel(ui.t("mrv.form.fuel")), ui.t(`mrv.fuel.${report.fuel}`));
-  await line.getByLabel(ui.t("mrv.form.quantity")).fill("0");
+  await choose(line.getByRole("combobox", { name: ui.t("mrv.form.fuel") }), ui.t(`mrv.fuel.${report.fuel}`));
+  await line.getByRole("textbox", { name: ui.t("mrv.form.quantity") }).fill("0");
   await page.getByRole("button", { name: ui.t("mrv.calculate") }).click();
   await expect(line.getByText(ui.t("mrv.validation.positive"))).toBeVisible();
   if (report.ncv) {
@@ -66,7 +66,7 @@ export async function enterReportByForm(page: Page, ui: Ui, report: FormReport, 
     if (screenshots) await ui.screen("mrv-wizard-validation");
     await line.getByRole("textbox", { name: /NCV$/ }).fill(report.ncv);
   }
-  await line.getByLabel(ui.t("mrv.form.quantity")).fill(report.quantity);
+  await line.getByRole("textbox", { name: ui.t("mrv.form.quantity") }).fill(report.quantity);
   await page.getByRole("button", { name: ui.t("mrv.calculate") }).click();
   const total = page.getByTestId("calculation-total");
   await expect(total).toBeVisible();
@@ -169,7 +169,7 @@ export async function assignVerifier(page: Page, ui: Ui, year: number, screensho
   await expect(row).toContainText(ENTERPRISE.name);
   await row.getByRole("button", { name: ui.t("reports.assign") }).click();
   const dialog = page.getByRole("dialog");
-  await choose(dialog.getByLabel(ui.t("reports.verifier")), VERIFIER.name);
+  await choose(dialog.getByRole("combobox", { name: ui.t("reports.verifier") }), VERIFIER.name);
   if (screenshot) await ui.screen(screenshot);
   await dialog.getByRole("button", { name: ui.t("reports.assign") }).click();
   await expect(dialog).toBeHidden();
@@ -185,7 +185,7 @@ export async function openReview(page: Page, ui: Ui, year: number, screenshot?: 
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: ui.t("mrv.evidence.download") }).first().click();
   await downloading;
-  await expect(page.getByText(ui.t("mrv.evidence.hashMatches"))).toBeVisible();
+  await expect(page.getByText(ui.t("mrv.evidence.hashMatches"), { exact: true })).toBeVisible();
   if (screenshot) await ui.screen(screenshot);
 }
 
@@ -202,7 +202,7 @@ export async function attest(page: Page, ui: Ui, statement: string, screenshot?:
 
 export async function reject(page: Page, ui: Ui, reason: string) {
   await page.getByRole("tab", { name: ui.t("verification.reject") }).click();
-  await page.getByLabel(ui.t("verification.reasonCode")).click();
+  await page.getByRole("combobox", { name: ui.t("verification.reasonCode") }).click();
   await page.locator(".ant-select-item-option").filter({ hasText: ui.t("mrv.reason.2") }).click();
   await page.getByLabel(ui.t("verification.reason")).fill(reason);
   await page.getByRole("button", { name: ui.t("verification.reject") }).last().click();

@@ -63,7 +63,7 @@ function LineEditor({ index, guide, form, onRemove, removable }: { index: number
     >
       <Row gutter={12}>
         <Col xs={24} md={8}>
-          <Form.Item name={[index, "source"]} label={t("mrv.form.source")} rules={[{ required: true, message: t("validation.required") }]}>
+          <Form.Item name={[index, "source"]} label={t("mrv.form.source")} required={false} rules={[{ required: true, message: t("validation.required") }]}>
             <Select
               aria-label={t("mrv.form.source")}
               options={formSources(guide).map((s) => ({ value: s.name, label: label(s) }))}
@@ -78,6 +78,7 @@ function LineEditor({ index, guide, form, onRemove, removable }: { index: number
           <Col xs={24} md={6}>
             <Form.Item
               name={[index, "material"]}
+              required={false}
               label={source.materialKey === "fuel" ? t("mrv.form.fuel") : t("mrv.form.material")}
               rules={[{ required: true, whitespace: true, message: t("validation.required") }]}
             >
@@ -103,6 +104,7 @@ function LineEditor({ index, guide, form, onRemove, removable }: { index: number
                 </Form.Item>
                 <Form.Item
                   name={[index, "unit"]}
+                  required={false}
                   style={{ width: "40%" }}
                   rules={[
                     { required: true, message: t("validation.required") },

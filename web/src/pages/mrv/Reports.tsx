@@ -55,14 +55,14 @@ function AssignDialog({ submission, onClose, onDone }: { submission: SubmissionS
           body: { verifier_id },
         }),
       );
+      setBusy(false);
       onDone();
       onClose();
     } catch (err) {
+      setBusy(false);
       const problem = asApiError(err);
       if (problem.field === "body:verifier_id") form.setFields([{ name: "verifier_id", errors: [problem.detail] }]);
       else setError(problem);
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -79,7 +79,7 @@ function AssignDialog({ submission, onClose, onDone }: { submission: SubmissionS
       <Alert type="info" showIcon message={t("reports.assignHelp")} style={{ marginBottom: 16 }} />
       <ProblemAlert error={error ?? verifiers.error} />
       <Form form={form} layout="vertical" preserve={false} initialValues={{ verifier_id: submission?.verifier_id ?? undefined }}>
-        <Form.Item name="verifier_id" label={t("reports.verifier")} rules={[{ required: true, message: t("validation.required") }]}>
+        <Form.Item name="verifier_id" label={t("reports.verifier")} required={false} rules={[{ required: true, message: t("validation.required") }]}>
           <Select
             showSearch
             optionFilterProp="label"
@@ -106,12 +106,12 @@ function ConfirmDialog({ submission, enterprise, onClose, onDone }: { submission
     setError(null);
     try {
       await call(api.client.POST("/api/v1/mrv/submissions/{submission_id}/confirm", { params: { path: { submission_id: submission.id } }, headers: { "Idempotency-Key": key } }));
+      setBusy(false);
       onDone();
       onClose();
     } catch (err) {
-      setError(asApiError(err));
-    } finally {
       setBusy(false);
+      setError(asApiError(err));
     }
   };
   return (

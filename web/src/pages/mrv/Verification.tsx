@@ -174,14 +174,14 @@ function Decision({ submission, onDone }: { submission: Submission; onDone: () =
       } else {
         await call(api.client.POST("/api/v1/mrv/submissions/{submission_id}/reject", { params, headers, body: pending.values }));
       }
+      setBusy(false);
       setPending(null);
       onDone();
     } catch (err) {
+      setBusy(false);
       const form = pending.kind === "attest" ? attestForm : rejectForm;
       setError(showOnForm(form, err, i18n) ?? asApiError(err));
       setPending(null);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -214,7 +214,7 @@ function Decision({ submission, onDone }: { submission: Submission; onDone: () =
                 >
                   <InputNumber aria-label={t("mrv.verifiedT")} min={0} precision={0} style={{ width: 220 }} addonAfter="t" />
                 </Form.Item>
-                <Form.Item name="opinion" label={t("mrv.opinion")} rules={[{ required: true, message: t("validation.required") }]}>
+                <Form.Item name="opinion" label={t("mrv.opinion")} required={false} rules={[{ required: true, message: t("validation.required") }]}>
                   <Radio.Group
                     options={[
                       { value: "unqualified", label: t("mrv.opinion.unqualified") },
@@ -243,7 +243,7 @@ function Decision({ submission, onDone }: { submission: Submission; onDone: () =
                   setPending({ kind: "reject", values: { ...values, reason: values.reason.trim() } });
                 }}
               >
-                <Form.Item name="reason_code" label={t("verification.reasonCode")} rules={[{ required: true, message: t("validation.required") }]}>
+                <Form.Item name="reason_code" label={t("verification.reasonCode")} required={false} rules={[{ required: true, message: t("validation.required") }]}>
                   <Select aria-label={t("verification.reasonCode")} options={REJECT_REASONS.map((c) => ({ value: c, label: reasonName(c) }))} style={{ maxWidth: 420 }} />
                 </Form.Item>
                 <Form.Item name="reason" label={t("verification.reason")} rules={[{ required: true, whitespace: true, message: t("validation.required") }]}>
@@ -265,6 +265,7 @@ function Decision({ submission, onDone }: { submission: Submission; onDone: () =
         okButtonProps={{ loading: busy, danger: pending?.kind === "reject" }}
         onOk={() => void decide()}
         onCancel={() => setPending(null)}
+        destroyOnClose
       >
         {pending?.kind === "attest" ? (
           <Alert

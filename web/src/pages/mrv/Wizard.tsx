@@ -218,13 +218,13 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
           headers: { "Idempotency-Key": idempotency.current },
         }),
       );
+      setBusy(false);
       saved(done);
       setConfirming(false);
     } catch (err) {
+      setBusy(false);
       setError(asApiError(err));
       setConfirming(false);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -243,7 +243,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         <Form form={setupForm} layout="vertical" initialValues={{ year: new Date().getFullYear() - 1, facilityId: "facility-1" }} requiredMark>
           <Row gutter={16}>
             <Col xs={24} lg={12}>
-              <Form.Item name="methodology" label={t("mrv.methodology")} rules={[{ required: true, message: t("validation.required") }]}>
+              <Form.Item name="methodology" label={t("mrv.methodology")} required={false} rules={[{ required: true, message: t("validation.required") }]}>
                 <Select
                   showSearch
                   optionFilterProp="label"
@@ -453,6 +453,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         okButtonProps={{ loading: busy }}
         onOk={() => void submit()}
         onCancel={() => setConfirming(false)}
+        destroyOnClose
       >
         <Alert type="warning" showIcon message={t("mrv.submitConfirm", { t: i18n.fmt.number(submission?.claimed_t ?? 0) })} style={{ marginBottom: 12 }} />
         <Typography.Text type="secondary">{t("common.irreversible")}</Typography.Text>
