@@ -26,11 +26,15 @@ export interface FormReport {
   ncv?: string;
 }
 
-/** An antd Select with search: type what the option shows, take the first match. */
-async function choose(select: Locator, text: string) {
+/** An antd Select with search: type what the option shows and take the first match, or the option of exactly that text. */
+async function choose(select: Locator, text: string, exact = false) {
   await select.click();
   await select.fill(text);
-  await select.press("Enter");
+  if (exact) {
+    await select.page().locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${text}"]`).click();
+  } else {
+    await select.press("Enter");
+  }
 }
 
 /** A row of a submissions table by its reporting year (cell text exactly the year). */
@@ -55,7 +59,9 @@ export async function startReport(page: Page, ui: Ui, year: number, facilityId: 
 export async function enterReportByForm(page: Page, ui: Ui, report: FormReport, screenshots = true): Promise<string> {
   await startReport(page, ui, report.year, report.facilityId);
   const line = page.getByTestId("line-0");
-  await choose(line.getByRole("combobox", { name: ui.t("mrv.form.fuel") }), ui.t(`mrv.fuel.${report.fuel}`));
+  const fuel = ui.t(`mrv.fuel.${report.fuel}`);
+  await choose(line.getByRole("combobox", { name: ui.t("mrv.form.fuel") }), fuel, true);
+  await expect(line.locator(".ant-select-selection-item", { hasText: fuel })).toBeVisible();
   await line.getByRole("textbox", { name: ui.t("mrv.form.quantity") }).fill("0");
   await page.getByRole("button", { name: ui.t("mrv.calculate") }).click();
   await expect(line.getByText(ui.t("mrv.validation.positive"))).toBeVisible();
@@ -71,6 +77,7 @@ export async function enterReportByForm(page: Page, ui: Ui, report: FormReport, 
   const total = page.getByTestId("calculation-total");
   await expect(total).toBeVisible();
   await expect(page.getByTestId("calculation")).toContainText(ui.t("mrv.origin.factor"));
+  await expect(page.getByTestId("calculation")).toContainText(report.fuel);
   if (screenshots) await ui.screen("mrv-wizard-preview");
   return (await total.textContent()) ?? "";
 }

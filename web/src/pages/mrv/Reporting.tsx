@@ -145,7 +145,7 @@ export function SubmissionOverview({ submission, evidenceDownload }: { submissio
   const { t } = useI18n();
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={16}>
+      <Col xs={24} xxl={16}>
         <Flex vertical gap={16}>
           <Card title={t("mrv.timeline")}>
             <StatusTimeline submission={submission} />
@@ -158,7 +158,7 @@ export function SubmissionOverview({ submission, evidenceDownload }: { submissio
           </Card>
         </Flex>
       </Col>
-      <Col xs={24} xl={8}>
+      <Col xs={24} xxl={8}>
         <Flex vertical gap={16}>
           <ChainRecordCard submission={submission} />
           <Card title={t("mrv.step.evidence")} size="small">

@@ -44,7 +44,9 @@ function AssignDialog({ submission, onClose, onDone }: { submission: SubmissionS
   const key = useMemo(() => (submission ? newKey() : ""), [submission]);
   const assign = async () => {
     if (!submission) return;
-    const { verifier_id } = await form.validateFields();
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const { verifier_id } = values;
     setBusy(true);
     setError(null);
     try {

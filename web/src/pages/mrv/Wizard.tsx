@@ -132,7 +132,8 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
   };
 
   const toData = async () => {
-    const values = await setupForm.validateFields();
+    const values = await setupForm.validateFields().catch(() => null);
+    if (!values) return; // the form shows what is missing
     setSetup(values);
     if ((linesForm.getFieldValue("lines") as unknown[] | undefined)?.length ?? 0) {
       setStep(1);
@@ -146,7 +147,9 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
   const calculate = async () => {
     if (!setup || !guide.data) return;
     setError(null);
-    const { lines } = await linesForm.validateFields();
+    const checked = await linesForm.validateFields().catch(() => null);
+    if (!checked) return; // the form shows each line's problems
+    const { lines } = checked;
     const local = lines.flatMap((line, i) => lineProblems(line, guide.data as MethodologyGuide).map((p) => ({ name: ["lines", i, ...p.field], errors: [t(p.message)] })));
     if (local.length) {
       linesForm.setFields(local as FieldList);
