@@ -5,36 +5,10 @@
  * signs in and sees its certified organisation. Run once per language; every main screen
  * is checked with axe-core and saved as a screenshot.
  */
-import type { Page } from "@playwright/test";
-import { expect, test, type Ui } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { ADMIN, chooseLanguage, REGULATOR, signIn, signOut } from "./steps/common";
 
-const ADMIN = { username: "admin", password: "carbon-admin-2024" };
-const REGULATOR = { username: "regulator", password: "carbon-demo-2024" };
 const PASSWORD = "e2e-password-42";
-
-async function chooseLanguage(page: Page, ui: Ui) {
-  await page.getByText(ui.lang === "zh-CN" ? "中文" : "EN", { exact: true }).first().click();
-  await expect(page.locator("html")).toHaveAttribute("lang", ui.lang);
-}
-
-async function signIn(page: Page, ui: Ui, who: { username: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel(ui.t("field.username")).fill(who.username);
-  await page.getByLabel(ui.t("field.password")).fill(who.password);
-  await page.getByRole("button", { name: ui.t("auth.signIn") }).click();
-}
-
-async function signOut(page: Page, ui: Ui) {
-  const item = page.getByRole("menuitem", { name: ui.t("auth.signOut") });
-  // on a loaded machine a click can land while the drop-down is still animating in and
-  // be lost; open the menu and choose again until the page has left the workspace
-  await expect(async () => {
-    if (!(await item.isVisible())) await page.getByTestId("user-menu").click();
-    await item.click({ timeout: 5_000 });
-    await expect(page).toHaveURL(/\/$/, { timeout: 5_000 });
-  }).toPass({ timeout: 45_000 });
-  await expect(page.getByRole("link", { name: ui.t("auth.signIn") }).first()).toBeVisible();
-}
 
 test("register → approve → certify → the enterprise sees its organisation", async ({ page, ui }) => {
   const stamp = `${Date.now() % 100_000_000}`.padStart(8, "0");

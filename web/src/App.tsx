@@ -24,6 +24,9 @@ import { Compliance } from "./pages/registry/Compliance";
 import { ComplianceOverview } from "./pages/registry/ComplianceOverview";
 import { Explorer, ExplorerAccount, ExplorerBlock, ExplorerTransaction } from "./pages/registry/Explorer";
 import { Statistics } from "./pages/registry/Statistics";
+import { NewReport, ReportPage, Reporting } from "./pages/mrv/Reporting";
+import { Reports } from "./pages/mrv/Reports";
+import { Review, VerificationQueue } from "./pages/mrv/Verification";
 import { SessionProvider, useSession } from "./session";
 import type { Api } from "./api/client";
 
@@ -65,6 +68,13 @@ export function AppRoutes() {
         <Route path="/explorer/block/:number" element={<ExplorerBlock />} />
         <Route path="/explorer/tx/:hash" element={<ExplorerTransaction />} />
         <Route path="/explorer/account/:orgId" element={<RequireRole><ExplorerAccount /></RequireRole>} />
+        {/* --- mrv --- */}
+        <Route path="/app/mrv" element={<RequireRole roles={["enterprise"]}><Reporting /></RequireRole>} />
+        <Route path="/app/mrv/new" element={<RequireRole roles={["enterprise"]}><NewReport /></RequireRole>} />
+        <Route path="/app/mrv/:id" element={<RequireRole roles={["enterprise"]}><ReportPage /></RequireRole>} />
+        <Route path="/app/verification" element={<RequireRole roles={["verifier"]}><VerificationQueue /></RequireRole>} />
+        <Route path="/app/verification/:id" element={<RequireRole roles={["verifier"]}><Review /></RequireRole>} />
+        <Route path="/app/reports" element={<RequireRole roles={["regulator"]}><Reports /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

@@ -60,20 +60,7 @@ export const SCREENS: readonly Screen[] = [
     planned: { api: ["GET /api/v1/admin/nodes (each chain node's role, height, peers)"], issue: 5 },
   },
   // enterprise
-  {
-    path: "/app/mrv",
-    label: "nav.mrv",
-    icon: <FileDoneOutlined />,
-    roles: ["enterprise"],
-    planned: {
-      api: [
-        "POST /api/v1/mrv/submissions (JSON, Excel, form)",
-        "POST /api/v1/mrv/submissions/{id}/evidence",
-        "POST /api/v1/mrv/submissions/{id}/submit",
-      ],
-      issue: 5,
-    },
-  },
+  { path: "/app/mrv", label: "nav.mrv", icon: <FileDoneOutlined />, roles: ["enterprise"] },
   {
     path: "/app/assets",
     label: "nav.assets",
@@ -101,13 +88,7 @@ export const SCREENS: readonly Screen[] = [
     planned: { api: ["GET /api/v1/methodologies", "GET /api/v1/methodologies/{id}/guide"], issue: 5 },
   },
   // verifier
-  {
-    path: "/app/verification",
-    label: "nav.verification",
-    icon: <FileSearchOutlined />,
-    roles: ["verifier"],
-    planned: { api: ["GET /api/v1/mrv/assignments", "POST /api/v1/mrv/submissions/{id}/attest"], issue: 5 },
-  },
+  { path: "/app/verification", label: "nav.verification", icon: <FileSearchOutlined />, roles: ["verifier"] },
   // regulator
   {
     path: "/app/allocation",
@@ -115,13 +96,7 @@ export const SCREENS: readonly Screen[] = [
     icon: <PieChartOutlined />,
     roles: ["regulator"],
   },
-  {
-    path: "/app/reports",
-    label: "nav.reports",
-    icon: <SafetyCertificateOutlined />,
-    roles: ["regulator"],
-    planned: { api: ["POST /api/v1/mrv/submissions/{id}/assign", "POST /api/v1/mrv/submissions/{id}/confirm"], issue: 5 },
-  },
+  { path: "/app/reports", label: "nav.reports", icon: <SafetyCertificateOutlined />, roles: ["regulator"] },
   {
     path: "/app/compliance-overview",
     label: "nav.complianceOverview",

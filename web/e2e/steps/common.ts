@@ -19,8 +19,13 @@ export async function signIn(page: Page, ui: Ui, who: { username: string; passwo
 }
 
 export async function signOut(page: Page, ui: Ui) {
-  await page.getByTestId("user-menu").click();
-  await page.getByRole("menuitem", { name: ui.t("auth.signOut") }).click();
-  await expect(page).toHaveURL(/\/$/);
+  const item = page.getByRole("menuitem", { name: ui.t("auth.signOut") });
+  // on a loaded machine a click can land while the drop-down is still animating in and
+  // be lost; open the menu and choose again until the page has left the workspace
+  await expect(async () => {
+    if (!(await item.isVisible())) await page.getByTestId("user-menu").click();
+    await item.click({ timeout: 5_000 });
+    await expect(page).toHaveURL(/\/$/, { timeout: 5_000 });
+  }).toPass({ timeout: 45_000 });
   await expect(page.getByRole("link", { name: ui.t("auth.signIn") }).first()).toBeVisible();
 }
