@@ -93,7 +93,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.trading",
     icon: <LineChartOutlined />,
     roles: ["enterprise"],
-    planned: { api: ["GET /api/v1/market/orderbook", "POST /api/v1/market/orders", "WebSocket /api/v1/market/stream"], issue: 6 },
   },
   {
     path: "/app/guides",
@@ -137,7 +136,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.surveillance",
     icon: <AlertOutlined />,
     roles: ["regulator"],
-    planned: { api: ["GET /api/v1/market/overview", "GET /api/v1/market/alerts"], issue: 6 },
   },
   // finance
   {
@@ -155,7 +153,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.market",
     icon: <ShopOutlined />,
     roles: ["public"],
-    planned: { api: ["GET /api/v1/market/summary", "GET /api/v1/market/trades"], issue: 6 },
   },
   {
     path: "/statistics",
