@@ -5,31 +5,10 @@
  * signs in and sees its certified organisation. Run once per language; every main screen
  * is checked with axe-core and saved as a screenshot.
  */
-import type { Page } from "@playwright/test";
-import { expect, test, type Ui } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { ADMIN, REGULATOR, chooseLanguage, signIn, signOut } from "./steps/common";
 
-const ADMIN = { username: "admin", password: "carbon-admin-2024" };
-const REGULATOR = { username: "regulator", password: "carbon-demo-2024" };
 const PASSWORD = "e2e-password-42";
-
-async function chooseLanguage(page: Page, ui: Ui) {
-  await page.getByText(ui.lang === "zh-CN" ? "中文" : "EN", { exact: true }).first().click();
-  await expect(page.locator("html")).toHaveAttribute("lang", ui.lang);
-}
-
-async function signIn(page: Page, ui: Ui, who: { username: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel(ui.t("field.username")).fill(who.username);
-  await page.getByLabel(ui.t("field.password")).fill(who.password);
-  await page.getByRole("button", { name: ui.t("auth.signIn") }).click();
-}
-
-async function signOut(page: Page, ui: Ui) {
-  await page.getByTestId("user-menu").click();
-  await page.getByRole("menuitem", { name: ui.t("auth.signOut") }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole("link", { name: ui.t("auth.signIn") }).first()).toBeVisible();
-}
 
 test("register → approve → certify → the enterprise sees its organisation", async ({ page, ui }) => {
   const stamp = `${Date.now() % 100_000_000}`.padStart(8, "0");
@@ -146,7 +125,7 @@ test("register → approve → certify → the enterprise sees its organisation"
   await expect(page.getByRole("row").filter({ hasText: `${username}.2` })).toBeVisible();
 
   await page.getByTestId("nav-/app/trading").click();
-  await expect(page.getByText(ui.t("planned.needs"))).toBeVisible();
+  await expect(page.getByRole("heading", { name: ui.t("market.tradingTitle") })).toBeVisible();
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: ui.t("nav.password") }).click();
   await expect(page.getByRole("heading", { name: ui.t("password.title") })).toBeVisible();

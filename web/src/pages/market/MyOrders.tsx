@@ -226,7 +226,7 @@ function AmendDialog({
       okButtonProps={{ loading: busy }}
       onOk={() => void submit()}
       onCancel={onClose}
-      destroyOnClose
+      destroyOnHidden
     >
       <Typography.Paragraph type="secondary">{t("market.amendHelp")}</Typography.Paragraph>
       <ProblemAlert error={error} />
@@ -238,10 +238,10 @@ function AmendDialog({
           initialValues={{ price: order.price === null ? "" : centsToText(order.price), quantity: order.quantity }}
         >
           <Form.Item name="price" label={t("market.priceField")} rules={[{ validator: check("price") }]}>
-            <Input inputMode="decimal" addonAfter={t("market.priceUnit")} autoComplete="off" />
+            <Input inputMode="decimal" suffix={t("market.priceUnit")} autoComplete="off" />
           </Form.Item>
           <Form.Item name="quantity" label={t("market.quantityField")} rules={[{ validator: check("quantity") }]}>
-            <InputNumber<number> min={0} step={instrument.lot} precision={0} style={{ width: "100%" }} addonAfter={t("market.tonnes")} />
+            <InputNumber<number> min={0} step={instrument.lot} precision={0} style={{ width: "100%" }} suffix={t("market.tonnes")} />
           </Form.Item>
         </Form>
       ) : null}

@@ -184,7 +184,7 @@ export const OrderForm = forwardRef<
                 : t("market.priceHelpNoLimits", { tick: money(fmt, instrument.tick) })
           }
         >
-          <Input inputMode="decimal" disabled={draft.type === "market"} addonAfter={t("market.priceUnit")} autoComplete="off" />
+          <Input inputMode="decimal" disabled={draft.type === "market"} suffix={t("market.priceUnit")} autoComplete="off" />
         </Form.Item>
         <Form.Item
           name="quantity"
@@ -193,7 +193,7 @@ export const OrderForm = forwardRef<
           dependencies={["side", "type", "price"]}
           extra={t("market.quantityHelp", { lot: fmt.number(instrument.lot) })}
         >
-          <InputNumber<number> min={0} step={instrument.lot} precision={0} style={{ width: "100%" }} addonAfter={t("market.tonnes")} />
+          <InputNumber<number> min={0} step={instrument.lot} precision={0} style={{ width: "100%" }} suffix={t("market.tonnes")} />
         </Form.Item>
         <Form.Item name="tif" label={t("market.tif")} rules={rulesFor("tif")} dependencies={["type", "side", "price", "quantity"]}>
           <Radio.Group optionType="button">
@@ -241,7 +241,7 @@ export const OrderForm = forwardRef<
         okButtonProps={{ loading: busy }}
         onOk={() => confirming && void place(confirming)}
         onCancel={() => setConfirming(null)}
-        destroyOnClose
+        destroyOnHidden
       >
         {confirming ? <OrderSummary draft={confirming} instrument={instrument} /> : null}
       </Modal>

@@ -1,0 +1,30 @@
+/** Browser steps every story needs: the language, signing in and out. */
+import type { Page } from "@playwright/test";
+import { expect, type Ui } from "../fixtures";
+
+export interface Login {
+  username: string;
+  password: string;
+}
+
+export const ADMIN: Login = { username: "admin", password: "carbon-admin-2024" };
+export const REGULATOR: Login = { username: "regulator", password: "carbon-demo-2024" };
+
+export async function chooseLanguage(page: Page, ui: Ui) {
+  await page.getByText(ui.lang === "zh-CN" ? "中文" : "EN", { exact: true }).first().click();
+  await expect(page.locator("html")).toHaveAttribute("lang", ui.lang);
+}
+
+export async function signIn(page: Page, ui: Ui, who: Login) {
+  await page.goto("/login");
+  await page.getByLabel(ui.t("field.username")).fill(who.username);
+  await page.getByLabel(ui.t("field.password")).fill(who.password);
+  await page.getByRole("button", { name: ui.t("auth.signIn") }).click();
+}
+
+export async function signOut(page: Page, ui: Ui) {
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("menuitem", { name: ui.t("auth.signOut") }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("link", { name: ui.t("auth.signIn") }).first()).toBeVisible();
+}
