@@ -13,6 +13,7 @@ import {
   LAYERING_ALERT_T,
   SELLER,
   allowanceBalance,
+  cancelAll,
   cancelOrder,
   coinBalance,
   ensureInstrument,
@@ -23,6 +24,11 @@ import {
   orderRow,
   placeOrder,
   priceText,
+  restingOrders,
+  dealRow,
+  orgId,
+  proposeDeal,
+  showDeals,
   showMyOrders,
   showMyTrades,
   token,
@@ -51,6 +57,7 @@ test("two enterprises trade through the order book; the trade settles on chain",
     ui.t("market.rule.limits", { low: priceText(low), high: priceText(high) }),
   );
   await expect(quantityItem.locator(".ant-form-item-explain-error")).toHaveText(ui.t("market.rule.lot", { lot: instrument.lot }));
+  await page.getByTestId("order-form").scrollIntoViewIfNeeded();
   await ui.screen("market-order-errors");
 
   const sellId = await placeOrder(page, ui, { side: "sell", price: priceText(price), quantity: QUANTITY });
@@ -74,6 +81,7 @@ test("two enterprises trade through the order book; the trade settles on chain",
   await expect.poll(() => coinBalance(page)).toBeCloseTo(coinBefore - (QUANTITY * price) / 100, 2);
   await expect(page.getByTestId("trade-tape")).toContainText(priceText(price));
   await expect(page.getByTestId("market-stats")).toContainText(priceText(price));
+  await page.evaluate(() => window.scrollTo(0, 0));
   await ui.screen("market-trading");
 
   // a resting bid, cancelled: its escrow comes back
@@ -99,16 +107,53 @@ test("two enterprises trade through the order book; the trade settles on chain",
   await expect(sold.getByTestId("tx-hash")).toBeVisible();
 });
 
-test("anyone sees the market data without signing in", async ({ page, ui, request }) => {
-  await ensureInstrument(request);
+test("a negotiated trade: proposed to a named enterprise, accepted, settled at once", async ({ page, ui, request }) => {
+  const instrument = await ensureInstrument(request);
+  await fund(request, { allowances: [SELLER, 200], coinCents: [BUYER, 20_000_00] });
+  const buyerId = await orgId(request, BUYER);
+  // a price inside the block band that no other run used: 70 t at previous close ± a few ticks
+  const price = priceText(instrument.previous_close + (ui.lang === "zh-CN" ? 3 : -3) * instrument.tick);
+  const quantity = 70;
+
   await page.goto("/");
   await chooseLanguage(page, ui);
-  await page.getByTestId("nav-/market").click();
-  await expect(page.getByRole("heading", { name: ui.t("market.dataTitle") })).toBeVisible();
-  await expect(page.getByTestId("market-overview").getByRole("row").filter({ hasText: CODE })).toBeVisible();
-  await expect(page.getByTestId("market-stats")).toBeVisible();
-  await expect(page.getByTestId("feed-state")).toHaveText(ui.t("market.live"));
-  await ui.screen("market-data");
+  await signIn(page, ui, SELLER);
+  await openTrading(page, ui);
+  await proposeDeal(page, ui, { asSeller: true, counterparty: buyerId, price, quantity });
+  await expect(dealRow(page, price, quantity)).toContainText(ui.t("market.deal.state.proposed"));
+  await signOut(page, ui);
+
+  await signIn(page, ui, BUYER);
+  await openTrading(page, ui);
+  await showDeals(page, ui);
+  const row = dealRow(page, price, quantity);
+  await expect(row).toContainText(ui.t("market.deal.proposedToYou"));
+  await row.getByRole("button", { name: ui.t("market.deal.accept") }).click();
+  await page.locator(".ant-popconfirm").getByRole("button", { name: ui.t("market.deal.accept") }).click();
+  await expect(row).toContainText(ui.t("market.deal.state.settled"));
+  await expect(row.getByTestId("tx-hash")).toBeVisible();
+  await ui.screen("market-deals");
+});
+
+test("anyone sees the market data without signing in", async ({ page, ui, request }) => {
+  const instrument = await ensureInstrument(request);
+  // a few resting orders on both sides for the depth (below the layering threshold)
+  await fund(request, { allowances: [SELLER, 100], coinCents: [BUYER, 5_000_00] });
+  const mid = await freePrice(request, instrument);
+  const resting = await restingOrders(request, instrument, mid, [10, 20, 30]);
+  try {
+    await page.goto("/");
+    await chooseLanguage(page, ui);
+    await page.getByTestId("nav-/market").click();
+    await expect(page.getByRole("heading", { name: ui.t("market.dataTitle") })).toBeVisible();
+    await expect(page.getByTestId("market-overview").getByRole("row").filter({ hasText: CODE })).toBeVisible();
+    await expect(page.getByTestId("market-stats")).toBeVisible();
+    await expect(page.getByTestId("feed-state")).toHaveText(ui.t("market.live"));
+    await expect(page.getByTestId("book-ladder")).toContainText(priceText(mid + instrument.tick * 5));
+    await ui.screen("market-data");
+  } finally {
+    await cancelAll(request, resting);
+  }
 });
 
 test("the regulator sees surveillance alerts and the market overview", async ({ page, ui, request }) => {

@@ -117,6 +117,48 @@ export async function freePrice(request: APIRequestContext, instrument: Listed, 
   throw new Error(`no free price between ${bestBid} and ${bestAsk}`);
 }
 
+export interface Resting {
+  who: Login;
+  id: number;
+}
+
+/**
+ * Resting orders through the API around `mid`: the seller offers `quantities` at mid +
+ * 5, 10, 15… ticks, the buyer bids them at mid − 5, 10, 15… ticks.
+ */
+export async function restingOrders(
+  request: APIRequestContext,
+  instrument: Listed,
+  mid: number,
+  quantities: number[],
+): Promise<Resting[]> {
+  const out: Resting[] = [];
+  for (const [who, side, sign] of [
+    [SELLER, "sell", 1],
+    [BUYER, "buy", -1],
+  ] as const) {
+    const headers = await token(request, who);
+    for (const [i, quantity] of quantities.entries()) {
+      const price = mid + sign * (i + 1) * 5 * instrument.tick;
+      const body = await ok(
+        await request.post("/api/v1/market/orders", {
+          headers,
+          data: { instrument: CODE, side, type: "limit", tif: "day", price, quantity },
+        }),
+        `a resting ${side} order`,
+      );
+      out.push({ who, id: Number(body.id) });
+    }
+  }
+  return out;
+}
+
+export async function cancelAll(request: APIRequestContext, orders: Resting[]): Promise<void> {
+  for (const o of orders) {
+    await request.delete(`/api/v1/market/orders/${o.id}`, { headers: await token(request, o.who) });
+  }
+}
+
 /** "80.05" from 8005 cents, as typed into the form */
 export const priceText = (cents: number) => (cents / 100).toFixed(2);
 
@@ -197,4 +239,35 @@ export async function coinBalance(page: Page): Promise<number> {
 
 export async function allowanceBalance(page: Page): Promise<number> {
   return amountOf(await page.getByTestId("allowance-balance").textContent());
+}
+
+export async function showDeals(page: Page, ui: Ui) {
+  await page.getByRole("tab", { name: ui.t("market.deal.tab") }).click();
+  await expect(page.getByTestId("my-deals")).toBeVisible();
+}
+
+/** Propose a negotiated trade through the dialog. */
+export async function proposeDeal(
+  page: Page,
+  ui: Ui,
+  deal: { asSeller: boolean; counterparty: number; price: string; quantity: number },
+) {
+  await showDeals(page, ui);
+  await page.getByRole("button", { name: ui.t("market.deal.propose") }).click();
+  const dialog = page.getByRole("dialog", { name: ui.t("market.deal.proposeTitle", { code: CODE }) });
+  await dialog.getByText(ui.t(deal.asSeller ? "market.deal.iSell" : "market.deal.iBuy"), { exact: true }).click();
+  await dialog.getByLabel(ui.t("market.deal.counterparty")).fill(String(deal.counterparty));
+  await dialog.getByLabel(ui.t("market.priceField")).fill(deal.price);
+  await dialog.getByLabel(ui.t("market.quantityField")).fill(String(deal.quantity));
+  await dialog.getByRole("button", { name: ui.t("market.deal.propose") }).click();
+  await expect(dialog).toBeHidden();
+}
+
+export function dealRow(page: Page, price: string, quantity: number) {
+  return page
+    .getByTestId("my-deals")
+    .getByRole("row")
+    .filter({ hasText: price })
+    .filter({ hasText: String(quantity) })
+    .first();
 }

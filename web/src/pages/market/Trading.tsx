@@ -15,6 +15,7 @@ import { CandleChart, DepthChart } from "./charts";
 import { useMarketFeed, usePolled } from "./live";
 import { OrderForm, type OrderFormHandle } from "./OrderForm";
 import { OrdersTable, TradesTable } from "./MyOrders";
+import { DealsPanel } from "./Deals";
 import type { Funds } from "./orderRules";
 import {
   BookLadder,
@@ -91,6 +92,7 @@ export function Trading() {
     POLL_MS,
   );
   const balances = usePolled(() => call(api.client.GET("/api/v1/registry/balances")), [api], POLL_MS);
+  const deals = usePolled(() => call(api.client.GET("/api/v1/market/deals")), [api], POLL_MS * 2);
 
   // a trade anywhere on the instrument: statistics, candles, balances change
   const reloadAll = useMemo(
@@ -101,8 +103,9 @@ export function Trading() {
       trades.reload();
       balances.reload();
       instruments.reload();
+      deals.reload();
     },
-    [stats.reload, candles.reload, orders.reload, trades.reload, balances.reload, instruments.reload], // eslint-disable-line react-hooks/exhaustive-deps
+    [stats.reload, candles.reload, orders.reload, trades.reload, balances.reload, instruments.reload, deals.reload], // eslint-disable-line react-hooks/exhaustive-deps
   );
   useReloadOn(feed.version, reloadAll);
 
@@ -231,6 +234,11 @@ export function Trading() {
                   key: "trades",
                   label: t("market.myTrades"),
                   children: <TradesTable trades={trades} orgId={me?.organisation.id} />,
+                },
+                {
+                  key: "deals",
+                  label: t("market.deal.tab"),
+                  children: <DealsPanel deals={deals} instrument={instrument} onChanged={reloadAll} />,
                 },
               ]}
             />

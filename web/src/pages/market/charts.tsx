@@ -97,13 +97,20 @@ export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candl
           { type: "category", data: days, boundaryGap: true, gridIndex: 1 },
         ],
         yAxis: [
-          { type: "value", scale: true, name: t("market.priceUnit") },
+          {
+            type: "value",
+            name: t("market.priceUnit"),
+            // a little room around the day's range (one flat day would otherwise fill the axis from 0)
+            min: (v: { min: number }) => Math.floor(v.min * 0.98),
+            max: (v: { max: number }) => Math.ceil(v.max * 1.02),
+          },
           { type: "value", gridIndex: 1, minInterval: 1, splitNumber: 2 },
         ],
         series: [
           {
             name: t("market.dailyPrice"),
             type: "candlestick",
+            barMaxWidth: 18,
             // ECharts' order: open, close, lowest, highest
             data: candles.map((c) => [c.open / 100, c.close / 100, c.low / 100, c.high / 100]),
             itemStyle: { color: colours.up, color0: colours.down, borderColor: colours.up, borderColor0: colours.down },
@@ -111,6 +118,7 @@ export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candl
           {
             name: t("market.volume"),
             type: "bar",
+            barMaxWidth: 18,
             xAxisIndex: 1,
             yAxisIndex: 1,
             data: candles.map((c) => ({

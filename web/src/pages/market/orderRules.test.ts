@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  blockBand,
   escrowOf,
   fillableQuantity,
   parsePrice,
+  validateDeal,
   validateOrder,
   type InstrumentRules,
   type OrderDraft,
@@ -139,5 +141,42 @@ describe("escrowOf and fillableQuantity", () => {
     expect(fillableQuantity(book, "buy", null)).toBe(70);
     expect(fillableQuantity(book, "sell", 7800)).toBe(70);
     expect(fillableQuantity(book, "sell", 7950)).toBe(0);
+  });
+});
+
+describe("validateDeal", () => {
+  const block = { tick: 1, lot: 10, block_min_quantity: 1000, block_band_bps: 3000, previous_close: 8000 };
+  const deal = { asSeller: true, counterparty: 12, self: 7, price: "80.00", quantity: 1000 };
+  const dkeys = (...args: Parameters<typeof validateDeal>) => validateDeal(...args).map((i) => `${i.field}:${i.key}`);
+
+  it("accepts a block inside the band", () => {
+    expect(dkeys(deal, block)).toEqual([]);
+  });
+
+  it("places the band on the tick grid like the engine", () => {
+    expect(blockBand(8000, 3000, 1)).toEqual([5600, 10400]);
+    // 8005 × 0.7 = 5603.5 → up to 5605 on a 5-cent tick; 8005 × 1.3 = 10406.5 → down to 10405
+    expect(blockBand(8005, 3000, 5)).toEqual([5605, 10405]);
+    expect(blockBand(3, 9000, 1)).toEqual([1, 5]);
+  });
+
+  it("needs a named counterparty other than oneself", () => {
+    expect(dkeys({ ...deal, counterparty: null }, block)).toEqual(["counterparty:market.deal.counterpartyMissing"]);
+    expect(dkeys({ ...deal, counterparty: 7 }, block)).toEqual(["counterparty:market.deal.self"]);
+    expect(dkeys({ ...deal, counterparty: 1.5 }, block)).toEqual(["counterparty:market.deal.counterpartyBad"]);
+  });
+
+  it("needs whole lots of at least the minimum block", () => {
+    expect(dkeys({ ...deal, quantity: 990 }, block)).toEqual(["quantity:market.deal.minimum"]);
+    expect(dkeys({ ...deal, quantity: 1005 }, block)).toEqual(["quantity:market.rule.lot"]);
+  });
+
+  it("keeps the price on the tick and inside the block band, and needs a previous close", () => {
+    expect(dkeys({ ...deal, price: "56.00" }, block)).toEqual([]);
+    expect(dkeys({ ...deal, price: "104.00" }, block)).toEqual([]);
+    expect(dkeys({ ...deal, price: "55.99" }, block)).toEqual(["price:market.deal.band"]);
+    expect(validateDeal({ ...deal, price: "104.01" }, block)[0]?.vars).toEqual({ low: "56.00", high: "104.00" });
+    expect(dkeys({ ...deal, price: "80.03" }, { ...block, tick: 5 })).toEqual(["price:market.rule.tick"]);
+    expect(dkeys(deal, { ...block, previous_close: null })).toEqual(["price:market.deal.noReference"]);
   });
 });

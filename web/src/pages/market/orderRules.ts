@@ -191,3 +191,69 @@ export function priceCents(draft: OrderDraft): number | null {
   const p = parsePrice(draft.price);
   return p.ok ? p.cents : null;
 }
+
+// -- negotiated (block) trades ------------------------------------------------------------
+
+export interface BlockRules {
+  tick: number;
+  lot: number;
+  block_min_quantity: number;
+  block_band_bps: number;
+  previous_close?: number | null;
+}
+
+export interface DealDraft {
+  asSeller: boolean;
+  counterparty?: number | null;
+  /** the proposer's own organisation: never its own counterparty */
+  self?: number | null;
+  price?: string | null;
+  quantity?: number | null;
+}
+
+export type DealField = "counterparty" | "price" | "quantity";
+
+export interface DealIssue {
+  field: DealField;
+  key: MessageKey;
+  vars?: Vars;
+}
+
+/**
+ * The block band around the previous close, on the tick grid (the lower end rounded up,
+ * the upper end down; never below one tick) — `carbonledger.market.instrument.band`.
+ */
+export function blockBand(previousClose: number, bps: number, tick: number): [number, number] {
+  const low = Math.ceil((previousClose * (10_000 - bps)) / (tick * 10_000)) * tick;
+  const high = Math.floor((previousClose * (10_000 + bps)) / (tick * 10_000)) * tick;
+  return [Math.max(low, tick), high];
+}
+
+/** The rules of `carbonledger.market.negotiated.block_trade_problems`, at their fields. */
+export function validateDeal(draft: DealDraft, instrument: BlockRules): DealIssue[] {
+  const issues: DealIssue[] = [];
+  const add = (field: DealField, key: MessageKey, vars?: Vars) => issues.push({ field, key, vars });
+  const c = draft.counterparty;
+  if (c === null || c === undefined) add("counterparty", "market.deal.counterpartyMissing");
+  else if (!Number.isInteger(c) || c <= 0) add("counterparty", "market.deal.counterpartyBad");
+  else if (draft.self !== null && draft.self !== undefined && c === draft.self) add("counterparty", "market.deal.self");
+
+  const q = draft.quantity;
+  if (q === null || q === undefined) add("quantity", "market.rule.quantityMissing");
+  else if (!Number.isInteger(q) || q <= 0) add("quantity", "market.rule.quantityPositive");
+  else if (q % instrument.lot !== 0) add("quantity", "market.rule.lot", { lot: instrument.lot });
+  else if (q < instrument.block_min_quantity) add("quantity", "market.deal.minimum", { n: instrument.block_min_quantity });
+
+  const p = parsePrice(draft.price);
+  if (!p.ok) {
+    add("price", p.reason === "decimals" ? "market.rule.priceDecimals" : p.reason === "missing" ? "market.rule.priceMissing" : p.reason === "positive" ? "market.rule.pricePositive" : "market.rule.priceFormat");
+  } else if (p.cents % instrument.tick !== 0) {
+    add("price", "market.rule.tick", { tick: money(instrument.tick) });
+  } else if (instrument.previous_close === null || instrument.previous_close === undefined) {
+    add("price", "market.deal.noReference");
+  } else {
+    const [low, high] = blockBand(instrument.previous_close, instrument.block_band_bps, instrument.tick);
+    if (p.cents < low || p.cents > high) add("price", "market.deal.band", { low: money(low), high: money(high) });
+  }
+  return issues;
+}
