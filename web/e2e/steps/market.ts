@@ -185,8 +185,8 @@ export interface OrderInput {
 /** Fill the order form (without sending it). */
 export async function fillOrder(page: Page, ui: Ui, order: OrderInput) {
   const form = page.getByTestId("order-form");
-  // the radio groups carry their field's name as id
-  const choose = (group: string, text: string) => form.locator(`#${group}`).getByText(text, { exact: true }).click();
+  // the radio groups carry the form's and their field's name as id
+  const choose = (group: string, text: string) => form.locator(`#order_${group}`).getByText(text, { exact: true }).click();
   await choose("side", ui.t(`market.side.${order.side}`));
   await choose("type", ui.t(`market.type.${order.type ?? "limit"}`));
   if ((order.type ?? "limit") === "limit") await form.getByLabel(ui.t("market.priceField")).fill(order.price ?? "");

@@ -101,7 +101,7 @@ function ProposeDialog({
     >
       <Typography.Paragraph type="secondary">{t("market.deal.intro")}</Typography.Paragraph>
       <ProblemAlert error={error} />
-      <Form<ProposeValues> form={form} layout="vertical" preserve={false} initialValues={{ side: "sell", counterparty_id: null, price: "", quantity: null }}>
+      <Form<ProposeValues> form={form} name="deal" layout="vertical" preserve={false} initialValues={{ side: "sell", counterparty_id: null, price: "", quantity: null }}>
         <Form.Item name="side" label={t("market.side")}>
           <Radio.Group optionType="button">
             <Radio.Button value="sell">{t("market.deal.iSell")}</Radio.Button>

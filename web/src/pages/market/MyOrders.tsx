@@ -233,6 +233,7 @@ function AmendDialog({
       {order ? (
         <Form<AmendValues>
           form={form}
+          name="amend"
           layout="vertical"
           preserve={false}
           initialValues={{ price: order.price === null ? "" : centsToText(order.price), quantity: order.quantity }}

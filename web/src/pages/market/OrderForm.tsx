@@ -144,6 +144,7 @@ export const OrderForm = forwardRef<
       <ProblemAlert error={error} />
       <Form<Values>
         form={form}
+        name="order"
         layout="vertical"
         initialValues={INITIAL}
         requiredMark={false}
