@@ -36,6 +36,9 @@ import {
 
 const QUANTITY = 100;
 
+// every order is a chain transaction: on a busy machine these stories outlast the default timeout
+test.slow();
+
 test("two enterprises trade through the order book; the trade settles on chain", async ({ page, ui, request }) => {
   const instrument = await ensureInstrument(request);
   await fund(request, { allowances: [SELLER, 1000], coinCents: [BUYER, 10_000_00] });

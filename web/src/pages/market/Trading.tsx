@@ -4,7 +4,7 @@
  * their settlement on chain) and the public tape. Depth and trades arrive over the
  * market WebSocket; orders, trades and balances are polled (settlement is not pushed).
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { App, Badge, Card, Col, Empty, Flex, Row, Skeleton, Tabs, Typography } from "antd";
 import { call } from "../../api/client";
 import { PageHeader } from "../../components/PageHeader";
@@ -114,10 +114,6 @@ export function Trading() {
     ? { coinCents: balances.data.coin_cents, allowances: vintageBalance?.balance ?? 0 }
     : null;
 
-  // the depth the form checks IOC/FOK against: the live one, else the last polled
-  const [book, setBook] = useState(feed.depth);
-  useEffect(() => setBook(feed.depth), [feed.depth]);
-
   const selector = (
     <Flex gap={12} align="center" wrap>
       {list.length ? <InstrumentSelect instruments={list} value={code} onChange={setCode} /> : null}
@@ -156,7 +152,7 @@ export function Trading() {
                     ref={formRef}
                     instrument={instrument}
                     funds={funds}
-                    book={book}
+                    book={feed.depth}
                     onPlaced={(order) => {
                       void message.success(
                         t("market.placed", {
