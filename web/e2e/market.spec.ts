@@ -41,7 +41,7 @@ test.slow();
 
 test("two enterprises trade through the order book; the trade settles on chain", async ({ page, ui, request }) => {
   const instrument = await ensureInstrument(request);
-  await fund(request, { allowances: [SELLER, 1000], coinCents: [BUYER, 10_000_00] });
+  await fund(request, { allowances: [SELLER, 1000], coinCents: [BUYER, 30_000_00] });
   const price = await freePrice(request, instrument, ui.lang === "zh-CN" ? 25 : -25);
   const [low, high] = instrument.price_limits;
 

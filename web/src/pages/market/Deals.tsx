@@ -13,7 +13,7 @@ import { useI18n } from "../../i18n";
 import { asApiError, showOnForm } from "../../lib/problems";
 import { useSession } from "../../session";
 import { blockBand, parsePrice, validateDeal, type DealField } from "./orderRules";
-import { money, TxHash, type Instrument } from "./widgets";
+import { localVars, money, TxHash, type Instrument } from "./widgets";
 import type { Polled } from "./live";
 
 type Deal = Schemas["DealPublic"];
@@ -51,7 +51,7 @@ function ProposeDialog({
       { asSeller: v.side === "sell", counterparty: v.counterparty_id, self: me?.organisation.id, price: v.price, quantity: v.quantity },
       instrument,
     ).find((i) => i.field === field);
-    return issue ? Promise.reject(new Error(t(issue.key, issue.vars))) : Promise.resolve();
+    return issue ? Promise.reject(new Error(t(issue.key, localVars(fmt, issue.vars)))) : Promise.resolve();
   };
   const band = instrument.previous_close ? blockBand(instrument.previous_close, instrument.block_band_bps, instrument.tick) : null;
 

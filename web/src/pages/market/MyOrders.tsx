@@ -8,7 +8,7 @@ import { useI18n } from "../../i18n";
 import { asApiError, showOnForm } from "../../lib/problems";
 import { useSession } from "../../session";
 import { centsToText, parsePrice, validateOrder } from "./orderRules";
-import { money, TradeStateTag, TxHash, type Instrument, type Order, type Trade } from "./widgets";
+import { localVars, money, TradeStateTag, TxHash, type Instrument, type Order, type Trade } from "./widgets";
 import type { Polled } from "./live";
 
 interface Page<T> {
@@ -185,7 +185,7 @@ function AmendDialog({
     if (!issue && field === "quantity" && v.quantity !== null && v.quantity <= order.filled) {
       return Promise.reject(new Error(t("market.amendAboveFilled", { n: order.filled })));
     }
-    return issue ? Promise.reject(new Error(t(issue.key, issue.vars))) : Promise.resolve();
+    return issue ? Promise.reject(new Error(t(issue.key, localVars(i18n.fmt, issue.vars)))) : Promise.resolve();
   };
 
   const submit = async () => {

@@ -23,7 +23,7 @@ import {
   type OrderDraft,
 } from "./orderRules";
 import { useMarketColours } from "./charts";
-import { money, type Instrument, type Order } from "./widgets";
+import { localVars, money, type Instrument, type Order } from "./widgets";
 
 interface Values {
   side: OrderDraft["side"];
@@ -89,7 +89,7 @@ export const OrderForm = forwardRef<
         (i) => i.field === field && i.level === level,
       );
       const first = issues[0];
-      return first ? Promise.reject(new Error(t(first.key, first.vars))) : Promise.resolve();
+      return first ? Promise.reject(new Error(t(first.key, localVars(fmt, first.vars)))) : Promise.resolve();
     };
     return [{ validator: check("error") }, { validator: check("warning"), warningOnly: true }];
   };

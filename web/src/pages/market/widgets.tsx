@@ -19,6 +19,20 @@ export function money(fmt: Formatters, cents: number | null | undefined): string
   return cents === null || cents === undefined ? "—" : fmt.number(cents / 100, 2);
 }
 
+/**
+ * The variables of a rule's message in the locale's digits: money ("8025.00") with two
+ * decimals, tonnes as whole numbers (the rules build them without a locale).
+ */
+export function localVars(fmt: Formatters, vars: Record<string, string | number> | undefined) {
+  if (!vars) return undefined;
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [
+      k,
+      typeof v === "number" ? fmt.number(v) : /^\d+\.\d{2}$/.test(v) ? fmt.number(Number(v), 2) : v,
+    ]),
+  );
+}
+
 /** The change of the last price against the previous close, as a signed percentage text. */
 export function changeOf(last: number | null | undefined, previous: number | null | undefined): number | null {
   if (last === null || last === undefined || !previous) return null;
