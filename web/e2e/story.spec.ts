@@ -125,7 +125,7 @@ test("register → approve → certify → the enterprise sees its organisation"
   await expect(page.getByRole("row").filter({ hasText: `${username}.2` })).toBeVisible();
 
   await page.getByTestId("nav-/app/trading").click();
-  await expect(page.getByText(ui.t("planned.needs"))).toBeVisible();
+  await expect(page.getByRole("heading", { name: ui.t("market.tradingTitle") })).toBeVisible();
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: ui.t("nav.password") }).click();
   await expect(page.getByRole("heading", { name: ui.t("password.title") })).toBeVisible();

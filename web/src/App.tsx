@@ -11,6 +11,9 @@ import { ChainPage } from "./pages/ChainPage";
 import { ChangePassword } from "./pages/ChangePassword";
 import { Landing } from "./pages/Landing";
 import { Login } from "./pages/Login";
+import { MarketData } from "./pages/market/MarketData";
+import { Surveillance } from "./pages/market/Surveillance";
+import { Trading } from "./pages/market/Trading";
 import { MyOrganisation } from "./pages/MyOrganisation";
 import { NotFound } from "./pages/NotFound";
 import { Organisations } from "./pages/Organisations";
@@ -75,6 +78,10 @@ export function AppRoutes() {
         <Route path="/app/verification" element={<RequireRole roles={["verifier"]}><VerificationQueue /></RequireRole>} />
         <Route path="/app/verification/:id" element={<RequireRole roles={["verifier"]}><Review /></RequireRole>} />
         <Route path="/app/reports" element={<RequireRole roles={["regulator"]}><Reports /></RequireRole>} />
+        {/* --- market --- */}
+        <Route path="/app/trading" element={<RequireRole roles={["enterprise"]}><Trading /></RequireRole>} />
+        <Route path="/app/surveillance" element={<RequireRole roles={["regulator"]}><Surveillance /></RequireRole>} />
+        <Route path="/market" element={<MarketData />} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

@@ -78,7 +78,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.trading",
     icon: <LineChartOutlined />,
     roles: ["enterprise"],
-    planned: { api: ["GET /api/v1/market/orderbook", "POST /api/v1/market/orders", "WebSocket /api/v1/market/stream"], issue: 6 },
   },
   {
     path: "/app/guides",
@@ -108,7 +107,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.surveillance",
     icon: <AlertOutlined />,
     roles: ["regulator"],
-    planned: { api: ["GET /api/v1/market/overview", "GET /api/v1/market/alerts"], issue: 6 },
   },
   // finance
   {
@@ -126,7 +124,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.market",
     icon: <ShopOutlined />,
     roles: ["public"],
-    planned: { api: ["GET /api/v1/market/summary", "GET /api/v1/market/trades"], issue: 6 },
   },
   {
     path: "/statistics",

@@ -2,8 +2,13 @@
 import type { Page } from "@playwright/test";
 import { expect, type Ui } from "../fixtures";
 
-export const ADMIN = { username: "admin", password: "carbon-admin-2024" };
-export const REGULATOR = { username: "regulator", password: "carbon-demo-2024" };
+export interface Login {
+  username: string;
+  password: string;
+}
+
+export const ADMIN: Login = { username: "admin", password: "carbon-admin-2024" };
+export const REGULATOR: Login = { username: "regulator", password: "carbon-demo-2024" };
 export const DEMO_PASSWORD = "carbon-demo-2024";
 
 export async function chooseLanguage(page: Page, ui: Ui) {
@@ -11,7 +16,7 @@ export async function chooseLanguage(page: Page, ui: Ui) {
   await expect(page.locator("html")).toHaveAttribute("lang", ui.lang);
 }
 
-export async function signIn(page: Page, ui: Ui, who: { username: string; password: string }) {
+export async function signIn(page: Page, ui: Ui, who: Login) {
   await page.goto("/login");
   await page.getByLabel(ui.t("field.username")).fill(who.username);
   await page.getByLabel(ui.t("field.password")).fill(who.password);
