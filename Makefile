@@ -56,10 +56,21 @@ imports: install
 pytest: install
 	$(BIN)/pytest
 
-# The platform's suite again on the local PostgreSQL and MariaDB servers (SQLite above).
+# The platform's suite again on the local PostgreSQL and MariaDB servers (SQLite above),
+# both at once: the tests mostly wait for blocks, so two runs share 2 cores well. Each
+# run's output is printed when it ends; the target fails if either fails.
 pytest-databases: install
-	CARBONLEDGER_TEST_DATABASE=postgresql $(BIN)/pytest -q tests/platform -k "not bench_api"
-	CARBONLEDGER_TEST_DATABASE=mariadb $(BIN)/pytest -q tests/platform -k "not bench_api"
+	@logs=$$(mktemp -d); \
+	for db in postgresql mariadb; do \
+		( CARBONLEDGER_TEST_DATABASE=$$db $(BIN)/pytest -q -p no:cacheprovider tests/platform \
+			-k "not bench_api" >$$logs/$$db.log 2>&1; echo $$? >$$logs/$$db.rc ) & \
+	done; \
+	wait; rc=0; \
+	for db in postgresql mariadb; do \
+		echo "== tests/platform on $$db"; cat $$logs/$$db.log; \
+		[ "$$(cat $$logs/$$db.rc)" = 0 ] || rc=1; \
+	done; \
+	rm -rf $$logs; exit $$rc
 
 test: lint typecheck imports web-client-check web-test pytest pytest-databases
 
