@@ -15,7 +15,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 	web/vite.config.ts web/tsconfig.json
 NPX := cd web && npx --no-install
 
-.PHONY: help install run test test-chains lint typecheck imports pytest pytest-databases bench lock clean contracts \
+.PHONY: help install run test test-chains lint typecheck imports pytest pytest-databases python-tests bench lock clean contracts \
 	web-install web-build web-client web-client-check web-browser web-lint web-typecheck web-unit web-e2e web-test
 
 help:
@@ -72,7 +72,14 @@ pytest-databases: install
 	done; \
 	rm -rf $$logs; exit $$rc
 
-test: lint typecheck imports web-client-check web-test pytest pytest-databases
+# The browser stories and the Python suites mostly wait (for blocks, the browser,
+# settlement), so they run side by side; each one's output is printed when it ends.
+test: lint typecheck imports web-client-check web-lint web-typecheck web-unit install web-browser $(WEB_DIST)
+	$(MAKE) --no-print-directory -j2 --output-sync=target web-e2e python-tests
+
+python-tests: install
+	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory pytest-databases
 
 # The ledger suite again on the bundled chain, one node and a 3-node devnet (make test runs
 # it on anvil); about 5-6 minutes each on 2 cores.
