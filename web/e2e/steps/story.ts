@@ -37,11 +37,12 @@ export async function allocateAmount(page: Page, ui: Ui, organisation: string, v
   await expect(page.getByRole("heading", { name: ui.t("registry.allocation.title") })).toBeVisible();
   const batch = page.getByTestId("allocation-batch");
   await batch.getByRole("spinbutton", { name: ui.t("registry.vintage") }).fill(String(vintage));
-  await batch.getByTestId("add-row").click();
+  // the batch starts with one empty row
+  if ((await batch.getByTestId("batch-org-0").count()) === 0) await batch.getByTestId("add-row").click();
   await batch.getByTestId("batch-org-0").click();
   await page.keyboard.type(organisation);
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: organisation }).first().click();
-  await batch.getByRole("spinbutton", { name: ui.t("registry.allocation.amount") }).fill(String(amount));
+  await batch.getByTestId("batch-amount-0").fill(String(amount));
   await batch.getByTestId("review-batch").click();
   const confirm = page.getByRole("dialog");
   await expect(confirm).toContainText(amount.toLocaleString(ui.lang));
