@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { Alert, Button, Card, Col, Descriptions, Empty, Form, InputNumber, Progress, Row, Select, Skeleton, Space, Table } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import { call, type Schemas } from "../../api/client";
@@ -141,8 +142,14 @@ function SurrenderDialog({
 export function Compliance() {
   const { t, fmt } = useI18n();
   const { api } = useSession();
-  const years = useYears();
-  const [year, setYear] = useState(years[1] ?? new Date().getFullYear() - 1);
+  const recent = useYears();
+  // the years of the organisation's confirmed reports are years it owes for, however far
+  // they are from today; ?year= opens one directly (links from the dashboard and reports)
+  const [params] = useSearchParams();
+  const asked = Number(params.get("year")) || undefined;
+  const confirmed = useLoad(() => call(api.client.GET("/api/v1/mrv/submissions", { params: { query: { status: "confirmed", limit: 50, sort: "-updated_at" } } })), [api]);
+  const years = [...new Set([...recent, ...(asked ? [asked] : []), ...(confirmed.data?.items ?? []).map((r) => r.year)])].sort((a, b) => b - a);
+  const [year, setYear] = useState(asked ?? recent[1] ?? new Date().getFullYear() - 1);
   const [version, setVersion] = useState(0);
   const [surrendering, setSurrendering] = useState<"allowances" | "offsets" | null>(null);
   const status = useComplianceStatus(year, version);
