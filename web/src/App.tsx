@@ -21,6 +21,7 @@ import { Planned } from "./pages/Planned";
 import { Register } from "./pages/Register";
 import { Registrations } from "./pages/Registrations";
 import { Workspace } from "./pages/Workspace";
+import { NodeStatus } from "./pages/admin/NodeStatus";
 import { Allocation } from "./pages/registry/Allocation";
 import { Assets } from "./pages/registry/Assets";
 import { Compliance } from "./pages/registry/Compliance";
@@ -82,6 +83,8 @@ export function AppRoutes() {
         <Route path="/app/trading" element={<RequireRole roles={["enterprise"]}><Trading /></RequireRole>} />
         <Route path="/app/surveillance" element={<RequireRole roles={["regulator"]}><Surveillance /></RequireRole>} />
         <Route path="/market" element={<MarketData />} />
+        {/* --- rest --- */}
+        <Route path="/app/nodes" element={<RequireRole roles={["admin"]}><NodeStatus /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

@@ -57,7 +57,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.nodes",
     icon: <ClusterOutlined />,
     roles: ["admin"],
-    planned: { api: ["GET /api/v1/admin/nodes (each chain node's role, height, peers)"], issue: 5 },
   },
   // enterprise
   { path: "/app/mrv", label: "nav.mrv", icon: <FileDoneOutlined />, roles: ["enterprise"] },
