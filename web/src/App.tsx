@@ -22,6 +22,7 @@ import { Register } from "./pages/Register";
 import { Registrations } from "./pages/Registrations";
 import { Workspace } from "./pages/Workspace";
 import { NodeStatus } from "./pages/admin/NodeStatus";
+import { Finance } from "./pages/finance/Finance";
 import { Allocation } from "./pages/registry/Allocation";
 import { Assets } from "./pages/registry/Assets";
 import { Compliance } from "./pages/registry/Compliance";
@@ -85,6 +86,7 @@ export function AppRoutes() {
         <Route path="/market" element={<MarketData />} />
         {/* --- rest --- */}
         <Route path="/app/nodes" element={<RequireRole roles={["admin"]}><NodeStatus /></RequireRole>} />
+        <Route path="/app/finance" element={<RequireRole roles={["finance"]}><Finance /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

@@ -113,7 +113,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.finance",
     icon: <BankOutlined />,
     roles: ["finance"],
-    planned: { api: ["POST /api/v1/registry/coin/deposits", "GET /api/v1/finance/consents"], issue: 5 },
   },
   // everyone
   { path: "/app/organisation", label: "nav.myOrganisation", icon: <TeamOutlined />, roles: SIGNED_IN },
