@@ -21,6 +21,8 @@ import { Planned } from "./pages/Planned";
 import { Register } from "./pages/Register";
 import { Registrations } from "./pages/Registrations";
 import { Workspace } from "./pages/Workspace";
+import { NodeStatus } from "./pages/admin/NodeStatus";
+import { Finance } from "./pages/finance/Finance";
 import { Allocation } from "./pages/registry/Allocation";
 import { Assets } from "./pages/registry/Assets";
 import { Compliance } from "./pages/registry/Compliance";
@@ -82,6 +84,9 @@ export function AppRoutes() {
         <Route path="/app/trading" element={<RequireRole roles={["enterprise"]}><Trading /></RequireRole>} />
         <Route path="/app/surveillance" element={<RequireRole roles={["regulator"]}><Surveillance /></RequireRole>} />
         <Route path="/market" element={<MarketData />} />
+        {/* --- rest --- */}
+        <Route path="/app/nodes" element={<RequireRole roles={["admin"]}><NodeStatus /></RequireRole>} />
+        <Route path="/app/finance" element={<RequireRole roles={["finance"]}><Finance /></RequireRole>} />
         {SCREENS.filter(isPlanned).map((s) => (
           <Route
             key={s.path}

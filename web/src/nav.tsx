@@ -57,7 +57,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.nodes",
     icon: <ClusterOutlined />,
     roles: ["admin"],
-    planned: { api: ["GET /api/v1/admin/nodes (each chain node's role, height, peers)"], issue: 5 },
   },
   // enterprise
   { path: "/app/mrv", label: "nav.mrv", icon: <FileDoneOutlined />, roles: ["enterprise"] },
@@ -114,7 +113,6 @@ export const SCREENS: readonly Screen[] = [
     label: "nav.finance",
     icon: <BankOutlined />,
     roles: ["finance"],
-    planned: { api: ["POST /api/v1/registry/coin/deposits", "GET /api/v1/finance/consents"], issue: 5 },
   },
   // everyone
   { path: "/app/organisation", label: "nav.myOrganisation", icon: <TeamOutlined />, roles: SIGNED_IN },
