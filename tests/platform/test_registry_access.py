@@ -52,6 +52,9 @@ POLICY: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/api/v1/explorer/offsets/history"): SIGNED_IN,
     ("GET", "/api/v1/explorer/transactions"): SIGNED_IN,
     ("GET", "/api/v1/explorer/reports/{report_id}/history"): SIGNED_IN,
+    ("GET", "/api/v1/explorer/blocks"): None,
+    ("GET", "/api/v1/explorer/blocks/{number}"): None,
+    ("GET", "/api/v1/explorer/transactions/{tx_hash}"): SIGNED_IN,
     ("GET", "/api/v1/public/figures"): None,
     ("GET", "/api/v1/admin/ledger/status"): frozenset({"admin"}),
     ("GET", "/api/v1/admin/ledger/reconcile"): frozenset({"admin"}),
@@ -78,11 +81,15 @@ def test_every_route_answers_401_anonymous_and_403_to_other_roles(api: Api) -> N
         "finance": api.organisation("finance", "Access Bank"),
     }
     for (method, template), allowed in sorted(POLICY.items()):
-        path = template.format(withdrawal_id=1, block_id=1, report_id=1)
+        path = template.format(
+            withdrawal_id=1, block_id=1, report_id=1, number=1, tx_hash="0x" + "00" * 32
+        )
         kw = {"json": {}} if method == "POST" else {}
         anonymous = api.client.request(method, path, **kw)
         if allowed is None:
-            assert anonymous.status_code == 200, (method, path, anonymous.text)
+            # a public route with an id may not find it (a block without platform events)
+            public = (200, 404) if "{" in template else (200,)
+            assert anonymous.status_code in public, (method, path, anonymous.text)
             continue
         assert anonymous.status_code == 401, (method, path, anonymous.text)
         assert anonymous.headers["content-type"] == "application/problem+json"
