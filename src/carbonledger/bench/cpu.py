@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 PROC = Path("/proc")
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 #: (group, predicate on the command line), first match wins
 GROUPS: tuple[tuple[str, Callable[[str], bool]], ...] = (
@@ -30,8 +31,7 @@ def _stat(pid: int) -> tuple[int, float] | None:
         return None
     # the command name is in parentheses and may hold spaces: split after the last ')'
     fields = raw[raw.rindex(")") + 2 :].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def _cmdline(pid: int) -> str:
