@@ -8,7 +8,7 @@
  * Each language reports its own years, so the two runs never meet.
  */
 import { expect, test } from "./fixtures";
-import { chooseLanguage, REGULATOR, signIn, signOut } from "./steps/common";
+import { chooseLanguage, closeDrawer, REGULATOR, signIn, signOut } from "./steps/common";
 import {
   assignVerifier,
   attest,
@@ -75,7 +75,7 @@ test("report by form and by Excel → assign → attest and reject → confirm �
   // the regulator confirms the attested report
   await signIn(page, ui, REGULATOR);
   await confirmReport(page, ui, formYear);
-  await page.keyboard.press("Escape");
+  await closeDrawer(page);
   await page.getByRole("tab", { name: ui.t("reports.tab.rejected") }).click();
   await expect(rowOfYear(page, excelYear)).toBeVisible();
 

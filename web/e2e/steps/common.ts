@@ -34,3 +34,13 @@ export async function signOut(page: Page, ui: Ui) {
   }).toPass({ timeout: 45_000 });
   await expect(page.getByRole("link", { name: ui.t("auth.signIn") }).first()).toBeVisible();
 }
+
+/** Close the open drawer with its close button and wait until it has gone (a key press can
+ * land while the drawer is still opening and be lost, leaving it over the page). */
+export async function closeDrawer(page: Page) {
+  const drawer = page.locator(".ant-drawer-open");
+  await expect(async () => {
+    if (await drawer.isVisible()) await drawer.locator(".ant-drawer-close").click({ timeout: 5_000 });
+    await expect(drawer).toHaveCount(0, { timeout: 5_000 });
+  }).toPass({ timeout: 45_000 });
+}
