@@ -6,7 +6,7 @@
  * Set-up (listing, allowances, coin) goes through the API; every run uses fresh prices.
  */
 import { expect, test } from "./fixtures";
-import { chooseLanguage, REGULATOR, signIn, signOut } from "./steps/common";
+import { chooseLanguage, FIELD_ERROR, REGULATOR, signIn, signOut } from "./steps/common";
 import {
   BUYER,
   CODE,
@@ -56,10 +56,10 @@ test("two enterprises trade through the order book; the trade settles on chain",
   await page.getByTestId("order-submit").click();
   const priceItem = page.locator(".ant-form-item").filter({ has: page.getByLabel(ui.t("market.priceField")) });
   const quantityItem = page.locator(".ant-form-item").filter({ has: page.getByLabel(ui.t("market.quantityField")) });
-  await expect(priceItem.locator(".ant-form-item-explain-error")).toHaveText(
+  await expect(priceItem.locator(FIELD_ERROR)).toHaveText(
     ui.t("market.rule.limits", { low: priceText(low), high: priceText(high) }),
   );
-  await expect(quantityItem.locator(".ant-form-item-explain-error")).toHaveText(ui.t("market.rule.lot", { lot: instrument.lot }));
+  await expect(quantityItem.locator(FIELD_ERROR)).toHaveText(ui.t("market.rule.lot", { lot: instrument.lot }));
   await page.getByTestId("order-form").scrollIntoViewIfNeeded();
   await ui.screen("market-order-errors");
 

@@ -6,7 +6,7 @@
  * is checked with axe-core and saved as a screenshot.
  */
 import { expect, test } from "./fixtures";
-import { ADMIN, chooseLanguage, REGULATOR, signIn, signOut } from "./steps/common";
+import { ADMIN, chooseLanguage, FIELD_ERROR, REGULATOR, signIn, signOut } from "./steps/common";
 
 const PASSWORD = "e2e-password-42";
 
@@ -39,7 +39,7 @@ test("register → approve → certify → the enterprise sees its organisation"
   await page.getByLabel(ui.t("field.confirmPassword")).fill(PASSWORD);
   await page.getByRole("button", { name: ui.t("register.submit") }).click();
   const creditField = page.locator(".ant-form-item").filter({ has: page.getByLabel(ui.t("field.creditCode")) });
-  await expect(creditField.locator(".ant-form-item-explain-error")).toHaveText(
+  await expect(creditField.locator(FIELD_ERROR)).toHaveText(
     ui.t("validation.credit_code.value_error"),
   );
   await ui.screen("register-error");

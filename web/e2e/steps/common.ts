@@ -7,6 +7,10 @@ export interface Login {
   password: string;
 }
 
+/** A field's error message, not the one fading out as it is replaced (both are in the page
+ * for the length of the animation). */
+export const FIELD_ERROR = ".ant-form-item-explain-error:not(.ant-form-show-help-item-leave)";
+
 export const ADMIN: Login = { username: "admin", password: "carbon-admin-2024" };
 export const REGULATOR: Login = { username: "regulator", password: "carbon-demo-2024" };
 export const DEMO_PASSWORD = "carbon-demo-2024";

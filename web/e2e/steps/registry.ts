@@ -4,6 +4,7 @@
  */
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, type Ui } from "../fixtures";
+import { FIELD_ERROR } from "./common";
 
 /** An organisation's id, as its own user sees it (enterprises exchange ids to transfer). */
 export async function organisationId(request: APIRequestContext, username: string, password: string): Promise<number> {
@@ -63,7 +64,7 @@ export async function transferAllowances(page: Page, ui: Ui, toOrgId: number, vi
   await dialog.getByLabel(ui.t("registry.transfer.to")).fill(String(toOrgId));
   await dialog.getByLabel(ui.t("registry.amountTonnes")).fill(String(held + 1));
   await dialog.getByTestId("transfer-ok").click();
-  await expect(dialog.locator(".ant-form-item-explain-error")).toHaveText(ui.t("registry.amount.exceedsBalance", { n: held.toLocaleString(ui.lang) }));
+  await expect(dialog.locator(FIELD_ERROR)).toHaveText(ui.t("registry.amount.exceedsBalance", { n: held.toLocaleString(ui.lang) }));
   await dialog.getByLabel(ui.t("registry.amountTonnes")).fill(String(amount));
   await dialog.getByTestId("transfer-ok").click();
   await expect(dialog.getByTestId("transfer-summary")).toContainText(String(toOrgId));

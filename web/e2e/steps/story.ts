@@ -5,6 +5,7 @@
  */
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, type Ui } from "../fixtures";
+import { FIELD_ERROR } from "./common";
 
 async function token(request: APIRequestContext, who: { username: string; password: string }): Promise<string> {
   const login = await request.post("/api/v1/auth/login", { data: { username: who.username, password: who.password } });
@@ -74,7 +75,7 @@ export async function surrenderToCompliance(page: Page, ui: Ui, year: number, vi
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: String(vintage) }).first().click();
   await dialog.getByLabel(ui.t("registry.amountTonnes")).fill(String(owed + 1));
   await dialog.getByTestId("surrender-allowances-ok").click();
-  await expect(dialog.locator(".ant-form-item-explain-error")).toBeVisible();
+  await expect(dialog.locator(FIELD_ERROR)).toBeVisible();
   await dialog.getByLabel(ui.t("registry.amountTonnes")).fill(String(owed));
   await dialog.getByTestId("surrender-allowances-ok").click();
   await expect(dialog.getByTestId("surrender-allowances-summary")).toContainText(owed.toLocaleString(ui.lang));
