@@ -21,3 +21,8 @@ if (!window.ResizeObserver) {
     disconnect(): void {}
   };
 }
+
+// jsdom computes no pseudo-element styles and logs "Not implemented" for each request
+// (Ant Design asks on every render); the element's own style is the honest answer.
+const computedStyle = window.getComputedStyle.bind(window);
+window.getComputedStyle = (element: Element) => computedStyle(element);
