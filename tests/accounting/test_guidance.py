@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,11 @@ from carbonledger.accounting.engine import calculate_json
 from carbonledger.accounting.methodology import all_methodologies
 from carbonledger.accounting.numbers import present
 
-DOCS = Path(__file__).parents[2] / "docs" / "methodologies"
+DOCS = Path(str(resources.files("carbonledger.accounting") / "guides"))
 BLOCK = re.compile(r"```json\n(.*?)\n```", re.S)
 EXPECTED = re.compile(r"<!-- expected-total: ([0-9.]+) -->")
 REFS = {m.ref for m in all_methodologies()}
-PAGES = sorted(p for p in DOCS.glob("*.md") if p.stem in REFS) if DOCS.exists() else []
+PAGES = sorted(p for p in DOCS.glob("*.md") if p.stem in REFS)
 
 
 def worked_examples(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from mrv_support import BASE, example, fill_workbook, people
 from platform_testing import Api
 
 from carbonledger.accounting.engine import calculate_dict
+from carbonledger.accounting.factors import factor_table
 from carbonledger.ledger.contracts import ReportState
 from carbonledger.platform.merkle import merkle_root
 
@@ -208,3 +209,28 @@ def test_methodologies_and_templates(api: Api) -> None:
         f"{BASE}/methodologies/cn-2013-cement@1/template.xlsx", params={"lang": "fr"}
     )
     assert bad_lang.status_code == 422 and bad_lang.json()["field"] == "query:lang"
+
+
+def test_methodology_guide_has_the_page_sources_and_defaults_with_provenance(api: Api) -> None:
+    guide = api.client.get(f"{BASE}/methodologies/cn-2013-cement/guide")
+    assert guide.status_code == 200
+    g = guide.json()
+    assert g["id"] == "cn-2013-cement@1" and g["factor_sets"] == ["cn-ndrc-2013@1"]
+    assert {o["name"] for o in g["options"]} == {"grid_region"}
+    # the page in both languages, its tables rendered, raw HTML never passed through
+    assert "<table>" in g["html_zh"] and "熟料" in g["html_zh"]
+    assert "<table>" in g["html_en"] and "clinker" in g["html_en"]
+    assert "<script" not in g["html_zh"] + g["html_en"]
+    sources = {s["source"]: s for s in g["sources"]}
+    clinker = {p["name"]: p for p in sources["clinker"]["parameters"]}
+    assert clinker["cao"]["required"] and clinker["cao"]["default"] is None
+    # the default NCV of bituminous coal is the factor table's, with where it comes from
+    ncv = next(
+        d
+        for d in sources["fuel_combustion"]["defaults"]
+        if d["parameter"] == "ncv" and d["material"] == "bituminous_coal"
+    )
+    row = factor_table("cn-ndrc-2013@1")["fuel.bituminous_coal.ncv"]
+    assert (Decimal(ncv["value"]), ncv["unit"]) == (row.value, row.unit)
+    assert ncv["document"] == row.document and ncv["status"] == "official"
+    assert api.client.get(f"{BASE}/methodologies/no-such@1/guide").status_code == 404

@@ -35,7 +35,7 @@ def test_allocation_preview_matches_the_engine_and_batches_go_in_chunks_of_64(ap
         assert got["result_digest"] == want.result_digest
         assert got["input_digest"] == want.input_digest
         assert got["result"] == json.loads(want.to_json())
-    # the worked examples of docs/methodologies/allocation.md
+    # the worked examples of src/carbonledger/accounting/guides/allocation.md
     assert previews[0]["allowances"] == 150512
     assert (previews[1]["allowances"], previews[1]["true_up"]) == (3925901, 1392958)
     assert previews[1]["result"]["provenance"], "the benchmark rows used are listed"

@@ -198,7 +198,7 @@ def test_negative_loss_and_unknown_region_are_refused() -> None:
 
 
 def test_bundled_example_matches_its_guidance_total() -> None:
-    """data/examples/grid.json is the worked example of docs/methodologies/cn-2013-grid@1.md."""
+    """data/examples/grid.json is the worked example of the guide cn-2013-grid@1.md."""
     text = (
         resources.files("carbonledger.accounting") / "data" / "examples" / "grid.json"
     ).read_text(encoding="utf-8")

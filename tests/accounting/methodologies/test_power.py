@@ -231,7 +231,7 @@ def test_wrong_unit_and_unsupported_source_are_located() -> None:
 
 
 def test_bundled_example_matches_its_guidance_total() -> None:
-    """data/examples/power.json is the worked example of docs/methodologies/cn-2013-power@1.md."""
+    """data/examples/power.json is the worked example of the guide cn-2013-power@1.md."""
     text = (
         resources.files("carbonledger.accounting") / "data" / "examples" / "power.json"
     ).read_text(encoding="utf-8")

@@ -379,6 +379,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mrv/methodologies/{ref}/guide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The methodology's guide: sources, formulas, parameters and default factors */
+        get: operations["methodology_guide_out_api_v1_mrv_methodologies__ref__guide_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mrv/methodologies/{ref}/template.json": {
         parameters: {
             query?: never;
@@ -1777,7 +1794,8 @@ export interface components {
         /**
          * AllocationPreviewIn
          * @description One or more allocation requests in the accounting engine's format
-         *     (schema ``carbonledger/allocation-request@1``, docs/methodologies/allocation.md).
+         *     (schema ``carbonledger/allocation-request@1``; see the allocation guide,
+         *     src/carbonledger/accounting/guides/allocation.md).
          * @example {
          *       "requests": [
          *         {
@@ -2484,6 +2502,89 @@ export interface components {
             /** Related */
             related?: string[] | null;
         };
+        /** GuideDefault */
+        GuideDefault: {
+            /** Parameter */
+            parameter: string;
+            /** Material */
+            material: string | null;
+            /** Key */
+            key: string;
+            /** Value */
+            value: string;
+            /** Unit */
+            unit: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Label En */
+            label_en: string;
+            /** Document */
+            document: string;
+            /** Table */
+            table: string;
+            /** Status */
+            status: string;
+            /** Note */
+            note: string;
+        };
+        /** GuideOption */
+        GuideOption: {
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+        };
+        /** GuideParameter */
+        GuideParameter: {
+            /** Name */
+            name: string;
+            /** Symbol */
+            symbol: string;
+            /** Unit */
+            unit: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Label En */
+            label_en: string;
+            /**
+             * Default
+             * @description a factor key, a constant, or none (measure it)
+             */
+            default: string | null;
+            /**
+             * Required
+             * @description the reporter must give a measured value
+             */
+            required: boolean;
+        };
+        /** GuideSource */
+        GuideSource: {
+            /** Source */
+            source: string;
+            /** Category */
+            category: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Label En */
+            label_en: string;
+            /** Formula */
+            formula: string;
+            /** Material Key */
+            material_key: string | null;
+            /** Quantity Unit */
+            quantity_unit: string | null;
+            /** Quantity Label Zh */
+            quantity_label_zh: string;
+            /** Quantity Label En */
+            quantity_label_en: string;
+            /** Parameters */
+            parameters: components["schemas"]["GuideParameter"][];
+            /**
+             * Defaults
+             * @description the default factors, with provenance
+             */
+            defaults: components["schemas"]["GuideDefault"][];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -2720,6 +2821,45 @@ export interface components {
         Me: {
             user: components["schemas"]["UserOut"];
             organisation: components["schemas"]["OrganisationOut"];
+        };
+        /** MethodologyGuideOut */
+        MethodologyGuideOut: {
+            /** Id */
+            id: string;
+            /** Industry */
+            industry: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Document */
+            document: string;
+            /** Valid From */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Factor Sets */
+            factor_sets: string[];
+            /** Alternative Factor Sets */
+            alternative_factor_sets: string[];
+            /** Gwp */
+            gwp: string;
+            /** Gwp Choice */
+            gwp_choice: boolean;
+            /** Options */
+            options: components["schemas"]["GuideOption"][];
+            /** Sources */
+            sources: components["schemas"]["GuideSource"][];
+            /**
+             * Html Zh
+             * @description the guidance page in Chinese, as HTML (empty if none)
+             */
+            html_zh: string;
+            /**
+             * Html En
+             * @description the guidance page in English, as HTML (empty if none)
+             */
+            html_en: string;
         };
         /** MethodologyOut */
         MethodologyOut: {
@@ -4795,6 +4935,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MethodologyOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    methodology_guide_out_api_v1_mrv_methodologies__ref__guide_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MethodologyGuideOut"];
                 };
             };
             /** @description Validation Error */

@@ -10,9 +10,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
+from markdown_it import MarkdownIt
 
 from carbonledger.accounting.errors import UnknownMethodologyError
 from carbonledger.accounting.excel import write_template
+from carbonledger.accounting.guide import methodology_guide
 from carbonledger.accounting.methodology import all_methodologies, get_methodology
 from carbonledger.accounting.templates import json_template
 from carbonledger.platform import audit
@@ -37,7 +39,12 @@ from carbonledger.platform.mrv.schemas import (
     Attest,
     CorrectionCreate,
     EvidenceOut,
+    GuideDefault,
+    GuideOption,
+    GuideParameter,
+    GuideSource,
     Integrity,
+    MethodologyGuideOut,
     MethodologyOut,
     Recomputation,
     Reject,
@@ -104,6 +111,60 @@ def list_methodologies(_: Anyone) -> list[MethodologyOut]:
 )
 def get_one_methodology(ref: str, _: Anyone) -> MethodologyOut:
     return _methodology_out(_known(ref))
+
+
+def _html(markdown: str) -> str:
+    # CommonMark with tables; raw HTML in the page is escaped, never passed through
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+
+
+@router.get(
+    "/methodologies/{ref}/guide",
+    response_model=MethodologyGuideOut,
+    tags=[TAG],
+    summary="The methodology's guide: sources, formulas, parameters and default factors",
+)
+def methodology_guide_out(ref: str, _: Anyone) -> MethodologyGuideOut:
+    guide = methodology_guide(_known(ref))
+    d = guide.description
+    options = d["options"]
+    assert isinstance(options, dict)
+    return MethodologyGuideOut.model_validate(
+        {
+            **d,
+            "html_zh": _html(guide.text_zh),
+            "html_en": _html(guide.text_en),
+            "options": [GuideOption(name=k, description=v) for k, v in options.items()],
+            "sources": [
+                GuideSource.model_validate(
+                    {
+                        **s.description,
+                        "parameters": [
+                            GuideParameter.model_validate(p)
+                            for p in s.description["parameters"]  # type: ignore[attr-defined]
+                        ],
+                        "defaults": [
+                            GuideDefault(
+                                parameter=f.parameter,
+                                material=f.material,
+                                key=f.row.key,
+                                value=str(f.row.value),
+                                unit=f.row.unit,
+                                label_zh=f.row.label_zh,
+                                label_en=f.row.label_en,
+                                document=f.row.document,
+                                table=f.row.table,
+                                status=f.row.status,
+                                note=f.row.note,
+                            )
+                            for f in s.defaults
+                        ],
+                    }
+                )
+                for s in guide.sources
+            ],
+        }
+    )
 
 
 @router.get(

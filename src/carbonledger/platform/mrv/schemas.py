@@ -257,3 +257,64 @@ class MethodologyOut(BaseModel):
     valid_from: str
     valid_to: str | None
     sources: list[str]
+
+
+class GuideParameter(BaseModel):
+    name: str
+    symbol: str
+    unit: str
+    label_zh: str
+    label_en: str
+    default: str | None = Field(description="a factor key, a constant, or none (measure it)")
+    required: bool = Field(description="the reporter must give a measured value")
+
+
+class GuideDefault(BaseModel):
+    parameter: str
+    material: str | None
+    key: str
+    value: str
+    unit: str
+    label_zh: str
+    label_en: str
+    document: str
+    table: str
+    status: str
+    note: str
+
+
+class GuideSource(BaseModel):
+    source: str
+    category: str
+    label_zh: str
+    label_en: str
+    formula: str
+    material_key: str | None
+    quantity_unit: str | None
+    quantity_label_zh: str
+    quantity_label_en: str
+    parameters: list[GuideParameter]
+    defaults: list[GuideDefault] = Field(description="the default factors, with provenance")
+
+
+class GuideOption(BaseModel):
+    name: str
+    description: str
+
+
+class MethodologyGuideOut(BaseModel):
+    id: str
+    industry: str
+    name_zh: str
+    name_en: str
+    document: str
+    valid_from: str
+    valid_to: str | None
+    factor_sets: list[str]
+    alternative_factor_sets: list[str]
+    gwp: str
+    gwp_choice: bool
+    options: list[GuideOption]
+    sources: list[GuideSource]
+    html_zh: str = Field(description="the guidance page in Chinese, as HTML (empty if none)")
+    html_en: str = Field(description="the guidance page in English, as HTML (empty if none)")

@@ -28,7 +28,8 @@ class TxRef(BaseModel):
 
 class AllocationPreviewIn(BaseModel):
     """One or more allocation requests in the accounting engine's format
-    (schema ``carbonledger/allocation-request@1``, docs/methodologies/allocation.md)."""
+    (schema ``carbonledger/allocation-request@1``; see the allocation guide,
+    src/carbonledger/accounting/guides/allocation.md)."""
 
     model_config = ConfigDict(
         json_schema_extra={
