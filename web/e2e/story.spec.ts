@@ -7,6 +7,7 @@
  */
 import { expect, test } from "./fixtures";
 import { ADMIN, chooseLanguage, FIELD_ERROR, REGULATOR, signIn, signOut } from "./steps/common";
+import { ENTERPRISE } from "./steps/mrv";
 
 const PASSWORD = "e2e-password-42";
 
@@ -148,4 +149,39 @@ test("at tablet width the sidebar folds and the tables scroll inside the page", 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await ui.screen("organisations-tablet");
+});
+
+test("the guidance centre shows a methodology's guide, its sources and its default factors", async ({ page, ui, request }) => {
+  await page.goto("/");
+  await chooseLanguage(page, ui);
+  await signIn(page, ui, ENTERPRISE);
+  await page.getByTestId("nav-/app/guides").click();
+  await expect(page.getByRole("heading", { name: ui.t("guides.title") })).toBeVisible();
+  await page.getByTestId("guide-choose").click();
+  await page.keyboard.type("cn-2013-cement@1");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/m=cn-2013-cement%401|m=cn-2013-cement@1/);
+  // the page in the reader's language, with its tables
+  const guidePage = page.getByTestId("guide-page");
+  await expect(guidePage.locator("table").first()).toBeVisible();
+  await expect(guidePage).toContainText(ui.lang === "zh-CN" ? "熟料" : "clinker");
+  await ui.screen("guides");
+
+  // the default NCV of bituminous coal, as the API states it, with its source
+  const guide = (await (await request.get("/api/v1/mrv/methodologies/cn-2013-cement@1/guide")).json()) as {
+    sources: { source: string; label_zh: string; label_en: string; defaults: { parameter: string; material: string | null; value: string; unit: string; label_zh: string; label_en: string }[] }[];
+  };
+  const fuel = guide.sources.find((s) => s.source === "fuel_combustion");
+  const ncv = fuel?.defaults.find((d) => d.parameter === "ncv" && d.material === "bituminous_coal");
+  expect(ncv).toBeDefined();
+  await page.getByRole("tab", { name: ui.t("guides.sources", { n: guide.sources.length }) }).click();
+  await page.getByTestId("guide-sources").getByText(ui.lang === "zh-CN" ? fuel!.label_zh : fuel!.label_en, { exact: true }).click();
+  await page.getByLabel(ui.t("guides.searchDefaults")).fill("bituminous_coal.ncv");
+  const rows = page.getByTestId("guide-defaults").locator("tbody tr.ant-table-row");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(`${ncv!.value} ${ncv!.unit}`);
+  await expect(rows.first()).toContainText(ui.lang === "zh-CN" ? ncv!.label_zh : ncv!.label_en);
+  await page.getByTestId("guide-defaults").scrollIntoViewIfNeeded();
+  await ui.screen("guides-defaults");
+  await signOut(page, ui);
 });

@@ -30,6 +30,7 @@ import { ComplianceOverview } from "./pages/registry/ComplianceOverview";
 import { Explorer, ExplorerAccount, ExplorerBlock, ExplorerTransaction } from "./pages/registry/Explorer";
 import { Statistics } from "./pages/registry/Statistics";
 import { NewReport, ReportPage, Reporting } from "./pages/mrv/Reporting";
+import { Guides } from "./pages/mrv/Guides";
 import { Reports } from "./pages/mrv/Reports";
 import { Review, VerificationQueue } from "./pages/mrv/Verification";
 import { SessionProvider, useSession } from "./session";
@@ -79,6 +80,7 @@ export function AppRoutes() {
         <Route path="/app/mrv/:id" element={<RequireRole roles={["enterprise"]}><ReportPage /></RequireRole>} />
         <Route path="/app/verification" element={<RequireRole roles={["verifier"]}><VerificationQueue /></RequireRole>} />
         <Route path="/app/verification/:id" element={<RequireRole roles={["verifier"]}><Review /></RequireRole>} />
+        <Route path="/app/guides" element={<RequireRole roles={["enterprise", "verifier", "regulator"]}><Guides /></RequireRole>} />
         <Route path="/app/reports" element={<RequireRole roles={["regulator"]}><Reports /></RequireRole>} />
         {/* --- market --- */}
         <Route path="/app/trading" element={<RequireRole roles={["enterprise"]}><Trading /></RequireRole>} />

@@ -82,8 +82,7 @@ export const SCREENS: readonly Screen[] = [
     path: "/app/guides",
     label: "nav.guides",
     icon: <BookOutlined />,
-    roles: ["enterprise"],
-    planned: { api: ["GET /api/v1/methodologies", "GET /api/v1/methodologies/{id}/guide"], issue: 5 },
+    roles: ["enterprise", "verifier", "regulator"],
   },
   // verifier
   { path: "/app/verification", label: "nav.verification", icon: <FileSearchOutlined />, roles: ["verifier"] },
