@@ -58,7 +58,15 @@ def test_surrender_allowances_and_offsets_within_the_cap_until_compliant(api: Ap
     closed = ent.post("/api/v1/compliance/surrenders/allowances", json=body)
     assert closed.status_code == 409 and closed.json()["code"] == "vintage-not-eligible"
     assert closed.json()["field"] == "body:vintage"
+    rules = ent.ok("GET", "/api/v1/compliance/rules/2024")
+    assert rules["offset_cap_bps"] == 500 and rules["deadline"] is None
+    assert [(r["vintage"], r["eligible"]) for r in rules["vintages"]] == [
+        (v, False) for v in range(2020, 2026)
+    ]
     api.regulator.ok("POST", "/api/v1/compliance/eligibility", json={"year": 2024, "vintage": 2024})
+    rules = ent.ok("GET", "/api/v1/compliance/rules/2024")
+    assert [r["vintage"] for r in rules["vintages"] if r["eligible"]] == [2024]
+    assert ent.get("/api/v1/compliance/rules/1999").status_code == 422
     out = ent.ok("POST", "/api/v1/compliance/surrenders/allowances", 201, json=body)
     assert out["status"]["surrendered_allowances"] == 900 and out["status"]["gap"] == 100
 

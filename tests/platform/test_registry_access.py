@@ -45,6 +45,7 @@ POLICY: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", f"{C}/deadlines"): frozenset({"regulator"}),
     ("GET", f"{C}/deadlines"): SIGNED_IN,
     ("POST", f"{C}/eligibility"): frozenset({"regulator"}),
+    ("GET", f"{C}/rules/{{year}}"): SIGNED_IN,
     ("POST", f"{C}/offset-cap"): frozenset({"regulator"}),
     ("POST", f"{C}/penalties"): frozenset({"regulator"}),
     ("GET", f"{C}/penalties"): SIGNED_IN,
@@ -82,7 +83,7 @@ def test_every_route_answers_401_anonymous_and_403_to_other_roles(api: Api) -> N
     }
     for (method, template), allowed in sorted(POLICY.items()):
         path = template.format(
-            withdrawal_id=1, block_id=1, report_id=1, number=1, tx_hash="0x" + "00" * 32
+            withdrawal_id=1, block_id=1, report_id=1, number=1, year=2024, tx_hash="0x" + "00" * 32
         )
         kw = {"json": {}} if method == "POST" else {}
         anonymous = api.client.request(method, path, **kw)

@@ -79,12 +79,12 @@ test("report by form and by Excel → assign → attest and reject → confirm �
   await page.getByRole("tab", { name: ui.t("reports.tab.rejected") }).click();
   await expect(rowOfYear(page, excelYear)).toBeVisible();
 
-  // what the enterprise owes is the confirmed report's verified tonnes; allowances of the
-  // year's own vintage may count for it (the banking rule, set through the API: no screen
-  // has it yet), and the regulator allocates exactly that on the Allocation screen
+  // what the enterprise owes is the confirmed report's verified tonnes; the regulator lets
+  // allowances of the year's own vintage count for it (the banking rule, on the compliance
+  // rules card) and allocates exactly that on the Allocation screen
   const owed = await obligationOf(request, ENTERPRISE, formYear);
   expect(owed).toBeGreaterThan(0);
-  await allowVintageFor(request, REGULATOR, formYear, formYear);
+  await allowVintageFor(page, ui, formYear, formYear, "registry-rules");
   await allocateAmount(page, ui, ENTERPRISE.name, formYear, owed);
   await signOut(page, ui);
 

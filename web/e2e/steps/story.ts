@@ -24,12 +24,25 @@ export async function obligationOf(request: APIRequestContext, who: { username: 
  * The banking rule: the regulator lets allowances of `vintage` be surrendered for `year`.
  * The UI has no screen for it yet, so the story sets it through the API.
  */
-export async function allowVintageFor(request: APIRequestContext, regulator: { username: string; password: string }, year: number, vintage: number) {
-  const res = await request.post("/api/v1/compliance/eligibility", {
-    data: { year, vintage, eligible: true },
-    headers: { Authorization: `Bearer ${await token(request, regulator)}`, "Idempotency-Key": `story-eligible-${year}-${vintage}-${Date.now()}` },
-  });
-  expect(res.ok(), await res.text()).toBeTruthy();
+/** The regulator lets allowances of `vintage` count for `year` on the compliance rules card. */
+export async function allowVintageFor(page: Page, ui: Ui, year: number, vintage: number, screenshot?: string) {
+  await page.getByTestId("nav-/app/compliance-overview").click();
+  const card = page.getByTestId("rules-card");
+  const yearField = card.getByLabel(ui.t("registry.rules.year"));
+  await yearField.fill(String(year));
+  await yearField.press("Tab");
+  const row = card.getByRole("row").filter({ has: page.getByTestId(`rule-${vintage}`) });
+  await expect(row).toContainText(ui.t("registry.rules.notEligible"));
+  await page.getByTestId(`rule-${vintage}`).click();
+  const confirm = page.locator(".ant-popconfirm");
+  await expect(confirm).toContainText(ui.t("registry.rules.confirmAllow", { vintage, year }));
+  await confirm.getByRole("button", { name: ui.t("common.yes") }).click();
+  await expect(row).toContainText(ui.t("registry.rules.eligible"));
+  await expect(row).not.toContainText(ui.t("registry.rules.notEligible"));
+  if (screenshot) {
+    await card.scrollIntoViewIfNeeded();
+    await ui.screen(screenshot);
+  }
 }
 
 /** The regulator allocates `amount` t of `vintage` to `organisation` by hand on the Allocation screen. */

@@ -1051,6 +1051,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/rules/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A compliance year's rules: deadline, offset cap, which vintages may be surrendered */
+        get: operations["get_rules_api_v1_compliance_rules__year__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/eligibility": {
         parameters: {
             query?: never;
@@ -3650,6 +3667,26 @@ export interface components {
              */
             reason: string;
         };
+        /**
+         * RulesOut
+         * @description A compliance year's rules as the chain holds them.
+         */
+        RulesOut: {
+            /** Year */
+            year: number;
+            /** Deadline */
+            deadline: string | null;
+            /**
+             * Offset Cap Bps
+             * @description offsets may cover this share of the obligation
+             */
+            offset_cap_bps: number;
+            /**
+             * Vintages
+             * @description the banking rule for nearby vintages
+             */
+            vintages: components["schemas"]["VintageRule"][];
+        };
         /** SessionChange */
         SessionChange: {
             /** Open */
@@ -4173,6 +4210,16 @@ export interface components {
             balance: number;
             /** Escrowed */
             escrowed: number;
+        };
+        /** VintageRule */
+        VintageRule: {
+            /** Vintage */
+            vintage: number;
+            /**
+             * Eligible
+             * @description allowances of this vintage may be surrendered for the year
+             */
+            eligible: boolean;
         };
         /** VintageTotals */
         VintageTotals: {
@@ -6557,6 +6604,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadlineOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_rules_api_v1_compliance_rules__year__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesOut"];
                 };
             };
             /** @description Validation Error */

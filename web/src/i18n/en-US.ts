@@ -1175,4 +1175,18 @@ export const enUS: Messages = {
   "guides.value": "Value",
   "guides.provenance": "Source",
   "guides.status": "Status",
+
+  "registry.rules.title": "Compliance rules",
+  "registry.rules.year": "Compliance year",
+  "registry.rules.noDeadline": "not set",
+  "registry.rules.offsetCap": "Offset cap",
+  "registry.rules.countsFor": "May be surrendered for {year}",
+  "registry.rules.eligible": "eligible",
+  "registry.rules.notEligible": "not eligible",
+  "registry.rules.allow": "Allow",
+  "registry.rules.withdraw": "Withdraw",
+  "registry.rules.confirmAllow": "Let {vintage} allowances be surrendered for {year}? The change is written to the chain.",
+  "registry.rules.confirmWithdraw": "Stop {vintage} allowances counting for {year}? The change is written to the chain.",
+  "registry.rules.allowed": "{vintage} allowances now count for {year}",
+  "registry.rules.withdrawn": "{vintage} allowances no longer count for {year}",
 };

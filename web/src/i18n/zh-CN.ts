@@ -1170,6 +1170,20 @@ export const zhCN = {
   "guides.value": "数值",
   "guides.provenance": "出处",
   "guides.status": "状态",
+
+  "registry.rules.title": "履约规则",
+  "registry.rules.year": "履约年度",
+  "registry.rules.noDeadline": "未设定",
+  "registry.rules.offsetCap": "抵销比例上限",
+  "registry.rules.countsFor": "可用于 {year} 年度清缴",
+  "registry.rules.eligible": "可用",
+  "registry.rules.notEligible": "不可用",
+  "registry.rules.allow": "允许使用",
+  "registry.rules.withdraw": "撤销",
+  "registry.rules.confirmAllow": "允许 {vintage} 年度配额用于 {year} 年度清缴？此变更将写入区块链。",
+  "registry.rules.confirmWithdraw": "撤销 {vintage} 年度配额用于 {year} 年度清缴的资格？此变更将写入区块链。",
+  "registry.rules.allowed": "{vintage} 年度配额已可用于 {year} 年度清缴",
+  "registry.rules.withdrawn": "{vintage} 年度配额不再可用于 {year} 年度清缴",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

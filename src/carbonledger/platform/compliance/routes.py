@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from carbonledger.platform import audit
 from carbonledger.platform.compliance import repository as repo
@@ -19,6 +19,7 @@ from carbonledger.platform.compliance.schemas import (
     OverviewRow,
     PenaltyIn,
     PenaltyOut,
+    RulesOut,
     StatusOut,
     SurrenderAllowancesIn,
     SurrenderOffsetsIn,
@@ -188,6 +189,17 @@ def set_deadline(body: DeadlineIn, request: Request, p: RegulatorOnly, idem: Ide
 def list_deadlines(request: Request, _: SignedIn) -> list[DeadlineOut]:
     with work(request) as s:
         return [DeadlineOut.model_validate(d, from_attributes=True) for d in repo.deadlines(s)]
+
+
+@router.get(
+    "/rules/{year}",
+    response_model=RulesOut,
+    summary="A compliance year's rules: deadline, offset cap, which vintages may be surrendered",
+)
+def get_rules(
+    year: Annotated[int, Path(ge=2000, le=2100)], request: Request, _: SignedIn
+) -> RulesOut:
+    return service.rules_of(platform_of(request), year)
 
 
 @router.post(

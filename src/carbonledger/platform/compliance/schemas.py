@@ -105,6 +105,20 @@ class EligibilityIn(BaseModel):
     eligible: bool = True
 
 
+class VintageRule(BaseModel):
+    vintage: int
+    eligible: bool = Field(description="allowances of this vintage may be surrendered for the year")
+
+
+class RulesOut(BaseModel):
+    """A compliance year's rules as the chain holds them."""
+
+    year: int
+    deadline: datetime | None
+    offset_cap_bps: int = Field(description="offsets may cover this share of the obligation")
+    vintages: list[VintageRule] = Field(description="the banking rule for nearby vintages")
+
+
 class OffsetCapIn(BaseModel):
     #: basis points of the obligation (500 = 5 %, the national ETS rule)
     bps: Annotated[int, Field(ge=0, le=10000)]

@@ -32,10 +32,12 @@ from carbonledger.platform.compliance.schemas import (
     ChainChange,
     DeadlineIn,
     PenaltyIn,
+    RulesOut,
     StatusOut,
     SurrenderAllowancesIn,
     SurrenderOffsetsIn,
     SurrenderOut,
+    VintageRule,
 )
 from carbonledger.platform.db import utcnow
 from carbonledger.platform.errors import Problem, conflict, invalid
@@ -90,6 +92,25 @@ def translate_revert(err: RevertError, field: str | None = None) -> Problem:
 def _deadline_time(gw: LedgerGateway, year: int) -> datetime | None:
     due = int(gw.suite.compliance.call("deadline", year))
     return datetime.fromtimestamp(due, UTC) if due else None
+
+
+#: the vintages a year's rules list: four years back (banking) and one ahead (borrowing)
+RULE_VINTAGES = range(-4, 2)
+
+
+def rules_of(platform: Platform, year: int) -> RulesOut:
+    """The year's deadline, offset cap and banking rule for nearby vintages, from the chain."""
+    gw = platform.require_gateway()
+    allowances = gw.suite.allowances
+    return RulesOut(
+        year=year,
+        deadline=_deadline_time(gw, year),
+        offset_cap_bps=gw.suite.compliance.offset_cap_bps(),
+        vintages=[
+            VintageRule(vintage=v, eligible=bool(allowances.call("eligible", year, v)))
+            for v in (year + d for d in RULE_VINTAGES)
+        ],
+    )
 
 
 def status_of(platform: Platform, org_id: int, address: str, year: int) -> StatusOut:

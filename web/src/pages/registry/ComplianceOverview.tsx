@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { call, type Schemas } from "../../api/client";
 import { Chart } from "../../components/Chart";
 import { PageHeader } from "../../components/PageHeader";
+import { RulesCard } from "./Rules";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { INDUSTRIES, REGIONS } from "../../lib/codes";
@@ -196,6 +197,7 @@ export function ComplianceOverview() {
           <ProvinceGrid rows={rows} />
         </Col>
         <Col xs={24} lg={12}>
+          <RulesCard initialYear={year} />
           <Card
             title={t("registry.overview.deadlines")}
             style={{ marginBottom: 24 }}
