@@ -18,7 +18,6 @@ import json
 import re
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from support import origins as _origins
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
+from carbonledger.accounting.guide import GUIDES
 from carbonledger.accounting.numbers import present
 
 COMMON = "cn-ndrc-2013@1"
@@ -192,7 +192,7 @@ def test_negative_fuel_and_biomass_share_above_one_are_refused() -> None:
 
 def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
     """The guidance page shows the packaged example and the total worked above."""
-    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-aviation@1.md"
+    page = GUIDES / "cn-2013-aviation@1.md"
     text = page.read_text(encoding="utf-8")
     (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
     assert json.loads(block, parse_float=Decimal) == _example()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +28,7 @@ from support import packaged_example
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
+from carbonledger.accounting.guide import GUIDES
 
 SET = "cn-ndrc-2013@1"
 
@@ -216,7 +216,7 @@ def test_clinker_without_cao_and_with_an_energy_unit_names_both_fields() -> None
 
 def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
     """The guidance page shows the packaged example and the total worked above."""
-    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-cement@1.md"
+    page = GUIDES / "cn-2013-cement@1.md"
     text = page.read_text(encoding="utf-8")
     (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
     assert json.loads(block, parse_float=Decimal) == _example()

@@ -19,7 +19,6 @@ import json
 import re
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +28,7 @@ from support import origins as _origins
 
 from carbonledger.accounting.engine import calculate_dict
 from carbonledger.accounting.errors import InputError
+from carbonledger.accounting.guide import GUIDES
 
 SET = "cn-ndrc-2013@1"
 
@@ -216,7 +216,7 @@ def test_carbon_powder_takes_no_material_and_a_fraction_at_most_one() -> None:
 
 def test_guidance_page_embeds_the_packaged_example_and_its_total() -> None:
     """The guidance page shows the packaged example and the total worked above."""
-    page = Path(__file__).parents[3] / "docs" / "methodologies" / "cn-2013-glass@1.md"
+    page = GUIDES / "cn-2013-glass@1.md"
     text = page.read_text(encoding="utf-8")
     (block,) = re.findall(r"```json\n(.*?)```", text, re.DOTALL)
     assert json.loads(block, parse_float=Decimal) == _example()
