@@ -48,3 +48,21 @@ export async function closeDrawer(page: Page) {
     await expect(drawer).toHaveCount(0, { timeout: 5_000 });
   }).toPass({ timeout: 45_000 });
 }
+
+/**
+ * Press a confirmation dialog's button and wait until the dialog has gone. On a loaded
+ * machine a click can land while the dialog is still zooming in and be lost; it is pressed
+ * again only while the dialog is open and its button is not busy (a request in flight shows
+ * a spinner; the dialog's idempotency key makes a repeated request harmless anyway).
+ */
+export async function confirmInDialog(page: Page, name: string) {
+  const dialog = page.getByRole("dialog");
+  const button = dialog.getByRole("button", { name });
+  await expect(async () => {
+    if ((await dialog.count()) > 0 && (await button.count()) > 0) {
+      const busy = (await button.getAttribute("class"))?.includes("ant-btn-loading") ?? false;
+      if (!busy) await button.click({ timeout: 5_000 });
+    }
+    await expect(dialog).toBeHidden({ timeout: 15_000 });
+  }).toPass({ timeout: 90_000 });
+}

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
 import { expect, type Ui } from "../fixtures";
+import { confirmInDialog } from "./common";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const python = process.env.CARBONLEDGER_PYTHON ?? path.join(repo, ".venv", "bin", "python");
@@ -202,8 +203,7 @@ export async function attest(page: Page, ui: Ui, statement: string, screenshot?:
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText(ui.t("mrv.opinion.unqualified"));
   if (screenshot) await ui.screen(screenshot);
-  await dialog.getByRole("button", { name: ui.t("verification.attest") }).click();
-  await expect(dialog).toBeHidden();
+  await confirmInDialog(page, ui.t("verification.attest"));
   await expect(page.getByTestId("submission-status").first()).toHaveText(ui.t("mrv.status.verified"));
 }
 
@@ -213,9 +213,8 @@ export async function reject(page: Page, ui: Ui, reason: string) {
   await page.locator(".ant-select-item-option").filter({ hasText: ui.t("mrv.reason.2") }).click();
   await page.getByLabel(ui.t("verification.reason")).fill(reason);
   await page.getByRole("button", { name: ui.t("verification.reject") }).last().click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("button", { name: ui.t("verification.reject") }).click();
-  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await confirmInDialog(page, ui.t("verification.reject"));
   await expect(page.getByTestId("submission-status").first()).toHaveText(ui.t("mrv.status.rejected"));
 }
 
