@@ -14,6 +14,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
+import { methodologyName, useMethodologies } from "./Wizard";
 
 type Guide = Schemas["MethodologyGuideOut"];
 type GuideSource = Schemas["GuideSource"];
@@ -198,7 +199,7 @@ export function Guides() {
   const { t, locale } = useI18n();
   const { api } = useSession();
   const [params, setParams] = useSearchParams();
-  const list = useLoad(() => call(api.client.GET("/api/v1/mrv/methodologies")), [api]);
+  const list = useMethodologies();
   const chosen = params.get("m") ?? list.data?.[0]?.id;
   const guide = useLoad<Guide | null>(
     async () => (chosen ? call(api.client.GET("/api/v1/mrv/methodologies/{ref}/guide", { params: { path: { ref: chosen } } })) : null),
@@ -218,7 +219,7 @@ export function Guides() {
           showSearch
           optionFilterProp="label"
           onChange={(m: string) => setParams({ m })}
-          options={(list.data ?? []).map((m) => ({ value: m.id, label: `${locale === "zh-CN" ? m.name_zh : m.name_en} (${m.id})` }))}
+          options={(list.data ?? []).map((m) => ({ value: m.id, label: `${methodologyName(m, locale)} (${m.id})` }))}
         />
         <ProblemAlert error={guide.error} onRetry={guide.reload} />
         {guide.loading && !guide.data ? <Skeleton active /> : guide.data ? <GuideView guide={guide.data} /> : null}

@@ -50,7 +50,7 @@ export function useGuide(methodology: string | undefined) {
   );
 }
 
-function methodologyName(m: Methodology, locale: string) {
+export function methodologyName(m: Methodology, locale: string) {
   return locale === "zh-CN" ? m.name_zh : m.name_en;
 }
 
