@@ -2,7 +2,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils.crypto import keccak
 from ledger_testing import VINTAGE, World, reverts
 
-from carbonledger.ledger import DealState, DealTerms, Fill, Side
+from carbonledger.ledger import DealState, DealTerms, Fill, OrderIntent, Side, Signer
 
 
 def test_place_orders_lock_escrow(world: World) -> None:
@@ -279,3 +279,105 @@ def test_signed_deal_can_be_revoked_by_a_party(w: World) -> None:
         )
     with reverts("settlement: deal already used"):
         m.by(w.alice).revoke_signed_deal(terms)
+
+
+# -- orders signed by their owners, placed in batches by the market operator ---------------
+def _intent(
+    w: World,
+    owner: Signer,
+    side: Side = Side.SELL,
+    amount: int = 3,
+    price: int = 85_00,
+    nonce: int = 1,
+    deadline: int = 2**40,
+) -> OrderIntent:
+    return OrderIntent(owner.address, int(side), VINTAGE, amount, price, nonce, deadline)
+
+
+def _signed(w: World, owner: Signer, **kw: int) -> tuple[OrderIntent, bytes]:
+    intent = _intent(w, owner, **kw)  # type: ignore[arg-type]
+    return intent, w.s.settlement.sign_order(owner, intent)
+
+
+def test_order_digest_matches_eip712_here_and_in_the_contract(world: World) -> None:
+    m = world.s.settlement
+    intent = _intent(world, world.alice, Side.BUY, nonce=2**100)
+    message = encode_typed_data(full_message=m.order_typed_data(intent))
+    expected = keccak(b"\x19\x01" + message.header + message.body)
+    assert m.order_digest(intent) == expected
+    assert m.order_digest_local(intent) == expected
+    # the fast signature is an ordinary EIP-712 signature of the owner
+    signature = m.sign_order(world.alice, intent)
+    assert bytes(world.alice.account.sign_message(message).signature) == signature
+    assert m.supports_signed_orders()
+
+
+def test_signed_orders_are_placed_in_one_batch(w: World) -> None:
+    s = w.s
+    sell = _signed(w, w.alice, amount=4, nonce=11)
+    buy = _signed(w, w.bob, side=Side.BUY, amount=2, price=91_00, nonce=12)
+    escrowed = s.allowances.escrowed(w.alice.address, VINTAGE)
+    locked = s.coin.balance_of(s.settlement.address)
+    first = s.settlement.order_count() + 1
+    res = s.settlement.by(w.operator).place_signed_orders([sell, buy])
+    placed = res.all("OrderPlaced")
+    assert [(e["order_id"], e["owner"], e["side"], e["amount"], e["price"]) for e in placed] == [
+        (first, w.alice.address, Side.SELL, 4, 85_00),
+        (first + 1, w.bob.address, Side.BUY, 2, 91_00),
+    ]
+    assert res.all("SignedOrderPlaced") == [
+        {"order_id": first, "digest": s.settlement.order_digest(sell[0])},
+        {"order_id": first + 1, "digest": s.settlement.order_digest(buy[0])},
+    ]
+    assert s.settlement.order(first) == (w.alice.address, Side.SELL, VINTAGE, 4, 85_00, True)
+    assert s.allowances.escrowed(w.alice.address, VINTAGE) == escrowed + 4
+    assert s.coin.balance_of(s.settlement.address) == locked + 2 * 91_00
+    # each signature places its order once
+    with reverts("settlement: order intent already used"):
+        s.settlement.by(w.operator).place_signed_orders([buy])
+
+
+def test_signed_orders_reverts(w: World) -> None:
+    m = w.s.settlement
+    good = _signed(w, w.alice, nonce=21)
+    with reverts("settlement: caller is not operator"):
+        m.by(w.alice).place_signed_orders([good])
+    with reverts("settlement: empty batch"):
+        m.by(w.operator).place_signed_orders([])
+    op = m.by(w.operator)
+    with reverts("settlement: order intent expired"):
+        op.place_signed_orders([_signed(w, w.alice, deadline=1)])
+    # a signature covers the exact terms and only its owner's orders
+    altered = (good[0]._replace(amount=4), good[1])
+    with reverts("settlement: bad order signature"):
+        op.place_signed_orders([altered])
+    forged = (_intent(w, w.alice, nonce=22), m.sign_order(w.bob, _intent(w, w.alice, nonce=22)))
+    with reverts("settlement: bad order signature"):
+        op.place_signed_orders([forged])
+    with reverts("settlement: order owner is not enterprise"):
+        op.place_signed_orders([_signed(w, w.stranger, nonce=23)])
+    with reverts("settlement: unknown side"):
+        op.place_signed_orders([_signed(w, w.alice, side=3, nonce=24)])  # type: ignore[arg-type]
+    # all or nothing: the second order cannot be escrowed, so the first is not placed
+    count = m.order_count()
+    with reverts("allowances: insufficient balance"):
+        op.place_signed_orders([good, _signed(w, w.bob, amount=10**6, nonce=25)])
+    assert m.order_count() == count
+    op.place_signed_orders([good])
+    assert m.order_count() == count + 1
+
+
+def test_order_intent_can_be_revoked_by_its_owner(w: World) -> None:
+    m = w.s.settlement
+    intent, signature = _signed(w, w.alice, nonce=31)
+    with reverts("settlement: not the owner"):
+        m.by(w.bob).revoke_order_intent(intent)
+    res = m.by(w.alice).revoke_order_intent(intent)
+    assert res.event("OrderIntentRevoked") == {
+        "digest": m.order_digest(intent),
+        "by": w.alice.address,
+    }
+    with reverts("settlement: order intent already used"):
+        m.by(w.operator).place_signed_orders([(intent, signature)])
+    with reverts("settlement: order intent already used"):
+        m.by(w.alice).revoke_order_intent(intent)

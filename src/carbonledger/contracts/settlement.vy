@@ -8,6 +8,9 @@
         what is left. A bilateral (negotiated) deal settles when both parties have
         approved its terms: on chain (the proposer by proposing, the counterparty by
         accepting), or off chain with EIP-712 signatures of both over the same terms.
+        Orders can also be placed in batches by MARKET_OPERATOR, each carrying its
+        owner's EIP-712 signature over exactly its terms (one transaction escrows many
+        owners' orders, and still none without its owner's consent).
 @dev Coin invariant: this contract's coin balance == sum over open buy orders of
      remaining x price.
 """
@@ -27,6 +30,7 @@ interface Coin:
     def market_pay(receiver: address, amount: uint256): nonpayable
 
 MAX_FILLS: constant(uint256) = 32
+MAX_SIGNED_ORDERS: constant(uint256) = 128
 
 BUY: constant(uint8) = 1
 SELL: constant(uint8) = 2
@@ -58,6 +62,19 @@ struct DealTerms:
     nonce: uint256  # any number making the terms unique
     deadline: uint256  # unix seconds after which the signatures are void
 
+struct OrderIntent:
+    owner: address
+    side: uint8
+    vintage: uint256
+    amount: uint256
+    price: uint256
+    nonce: uint256  # any number making the intent unique
+    deadline: uint256  # unix seconds after which the signature is void
+
+struct SignedOrder:
+    intent: OrderIntent
+    signature: Bytes[65]
+
 struct Deal:
     seller: address
     buyer: address
@@ -74,6 +91,14 @@ event OrderPlaced:
     vintage: uint256
     amount: uint256
     price: uint256
+
+event SignedOrderPlaced:
+    order_id: indexed(uint256)
+    digest: indexed(bytes32)
+
+event OrderIntentRevoked:
+    digest: indexed(bytes32)
+    by: indexed(address)
 
 event OrderCancelled:
     order_id: indexed(uint256)
@@ -130,6 +155,9 @@ DOMAIN_SEPARATOR: public(immutable(bytes32))
 DEAL_TYPEHASH: constant(bytes32) = keccak256(
     "DealTerms(address seller,address buyer,uint256 vintage,uint256 amount,uint256 price,uint256 nonce,uint256 deadline)"
 )
+ORDER_TYPEHASH: constant(bytes32) = keccak256(
+    "OrderIntent(address owner,uint8 side,uint256 vintage,uint256 amount,uint256 price,uint256 nonce,uint256 deadline)"
+)
 DOMAIN_TYPEHASH: constant(bytes32) = keccak256(
     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 )
@@ -140,6 +168,8 @@ deals: public(HashMap[uint256, Deal])
 deal_count: public(uint256)
 # EIP-712 digests of signed deals already settled or revoked
 signed_deal_used: public(HashMap[bytes32, bool])
+# EIP-712 digests of order intents already placed or revoked
+order_intent_used: public(HashMap[bytes32, bool])
 
 
 @deploy
@@ -173,22 +203,99 @@ def place_order(side: uint8, vintage: uint256, amount: uint256, price: uint256) 
     @return The order id.
     """
     assert self._has(msg.sender, roles.Role.ENTERPRISE), "settlement: caller is not enterprise"
+    return self._place(msg.sender, side, vintage, amount, price)
+
+
+@internal
+def _place(owner: address, side: uint8, vintage: uint256, amount: uint256, price: uint256) -> uint256:
     assert side == BUY or side == SELL, "settlement: unknown side"
     assert amount > 0, "settlement: zero amount"
     assert price > 0, "settlement: zero price"
     order_id: uint256 = self.order_count + 1
     self.order_count = order_id
     self.orders[order_id] = Order(
-        owner=msg.sender, side=side, vintage=vintage, remaining=amount, price=price, open=True
+        owner=owner, side=side, vintage=vintage, remaining=amount, price=price, open=True
     )
     if side == SELL:
-        extcall Allowances(ALLOWANCES).escrow(msg.sender, vintage, amount)
+        extcall Allowances(ALLOWANCES).escrow(owner, vintage, amount)
     else:
-        extcall Coin(COIN).market_lock(msg.sender, amount * price)
+        extcall Coin(COIN).market_lock(owner, amount * price)
     log OrderPlaced(
-        order_id=order_id, owner=msg.sender, side=side, vintage=vintage, amount=amount, price=price
+        order_id=order_id, owner=owner, side=side, vintage=vintage, amount=amount, price=price
     )
     return order_id
+
+
+@external
+def place_signed_orders(
+    batch: DynArray[SignedOrder, MAX_SIGNED_ORDERS]
+) -> DynArray[uint256, MAX_SIGNED_ORDERS]:
+    """
+    @notice MARKET_OPERATOR: place orders that their owners signed off chain (EIP-712
+            over `OrderIntent`), each escrowed as by `place_order`, at most once each.
+            The batch is atomic: one bad order reverts all.
+    @return The order ids, in the batch's order.
+    """
+    assert self._has(msg.sender, roles.Role.MARKET_OPERATOR), "settlement: caller is not operator"
+    assert len(batch) > 0, "settlement: empty batch"
+    ids: DynArray[uint256, MAX_SIGNED_ORDERS] = []
+    for item: SignedOrder in batch:
+        intent: OrderIntent = item.intent
+        assert block.timestamp <= intent.deadline, "settlement: order intent expired"
+        digest: bytes32 = self._order_digest(intent)
+        assert not self.order_intent_used[digest], "settlement: order intent already used"
+        assert self._recover(digest, item.signature) == intent.owner, (
+            "settlement: bad order signature"
+        )
+        assert self._has(intent.owner, roles.Role.ENTERPRISE), (
+            "settlement: order owner is not enterprise"
+        )
+        self.order_intent_used[digest] = True
+        order_id: uint256 = self._place(
+            intent.owner, intent.side, intent.vintage, intent.amount, intent.price
+        )
+        log SignedOrderPlaced(order_id=order_id, digest=digest)
+        ids.append(order_id)
+    return ids
+
+
+@external
+@view
+def order_digest(intent: OrderIntent) -> bytes32:
+    """
+    @notice The EIP-712 digest an owner signs for `intent`.
+    """
+    return self._order_digest(intent)
+
+
+@internal
+@view
+def _order_digest(intent: OrderIntent) -> bytes32:
+    struct_hash: bytes32 = keccak256(
+        abi_encode(
+            ORDER_TYPEHASH,
+            intent.owner,
+            intent.side,
+            intent.vintage,
+            intent.amount,
+            intent.price,
+            intent.nonce,
+            intent.deadline,
+        )
+    )
+    return keccak256(concat(b"\x19\x01", DOMAIN_SEPARATOR, struct_hash))
+
+
+@external
+def revoke_order_intent(intent: OrderIntent):
+    """
+    @notice The owner: void a signed order intent before it is placed.
+    """
+    assert msg.sender == intent.owner, "settlement: not the owner"
+    digest: bytes32 = self._order_digest(intent)
+    assert not self.order_intent_used[digest], "settlement: order intent already used"
+    self.order_intent_used[digest] = True
+    log OrderIntentRevoked(digest=digest, by=msg.sender)
 
 
 @external

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import Any, ClassVar, NamedTuple, Self
 
+from coincurve import PrivateKey
 from eth_account.messages import encode_typed_data
+from eth_hash.auto import keccak
 from eth_utils.address import to_checksum_address
 
 from carbonledger.contracts import CONTRACTS, load_artifact
@@ -153,6 +155,40 @@ DEAL_TYPES = {
         {"name": "deadline", "type": "uint256"},
     ],
 }
+
+
+class OrderIntent(NamedTuple):
+    """An order its owner signs off chain (EIP-712) for MARKET_OPERATOR to place in a
+    batch (``Settlement.place_signed_orders``)."""
+
+    owner: str
+    side: int  # Side
+    vintage: int
+    amount: int
+    price: int  # cents per tonne
+    nonce: int  # any number making the intent unique
+    deadline: int  # unix seconds
+
+
+ORDER_TYPES = {
+    "EIP712Domain": DEAL_TYPES["EIP712Domain"],
+    "OrderIntent": [
+        {"name": "owner", "type": "address"},
+        {"name": "side", "type": "uint8"},
+        {"name": "vintage", "type": "uint256"},
+        {"name": "amount", "type": "uint256"},
+        {"name": "price", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ],
+}
+_ORDER_TYPEHASH = keccak(
+    b"OrderIntent(address owner,uint8 side,uint256 vintage,uint256 amount,uint256 price,"
+    b"uint256 nonce,uint256 deadline)"
+)
+_DOMAIN_TYPEHASH = keccak(
+    b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+)
 
 
 class Deal(NamedTuple):
@@ -548,3 +584,74 @@ class Settlement(Contract):
 
     def revoke_signed_deal(self, terms: DealTerms) -> TxResult:
         return self.send("revoke_signed_deal", tuple(terms))
+
+    # -- orders signed by their owners, placed in batches by the market operator ------------
+    def order_typed_data(self, intent: OrderIntent) -> dict[str, Any]:
+        """The EIP-712 message an order's owner signs (wallets can display it)."""
+        return {
+            "types": ORDER_TYPES,
+            "primaryType": "OrderIntent",
+            "domain": self._domain(),
+            "message": intent._asdict(),
+        }
+
+    def _domain(self) -> dict[str, Any]:
+        return {
+            "name": "carbonledger Settlement",
+            "version": "1",
+            "chainId": self.chain.chain_id,
+            "verifyingContract": self.address,
+        }
+
+    @functools.cached_property
+    def _domain_separator(self) -> bytes:
+        return keccak(
+            _DOMAIN_TYPEHASH
+            + keccak(b"carbonledger Settlement")
+            + keccak(b"1")
+            + self.chain.chain_id.to_bytes(32, "big")
+            + bytes(12)
+            + bytes.fromhex(self.address.removeprefix("0x"))
+        )
+
+    def order_digest_local(self, intent: OrderIntent) -> bytes:
+        """The EIP-712 digest of `intent`, computed here (equal to :meth:`order_digest`,
+        which asks the contract; a test holds them together). Static fields only, so the
+        ABI encoding is 32-byte words in order."""
+        owner, side, vintage, amount, price, nonce, deadline = intent
+        body = (
+            _ORDER_TYPEHASH
+            + bytes(12)
+            + bytes.fromhex(owner.removeprefix("0x"))
+            + b"".join(
+                v.to_bytes(32, "big") for v in (side, vintage, amount, price, nonce, deadline)
+            )
+        )
+        return keccak(b"\x19\x01" + self._domain_separator + keccak(body))
+
+    def order_digest(self, intent: OrderIntent) -> bytes:
+        return bytes(self.call("order_digest", tuple(intent)))
+
+    def sign_order(self, signer: Signer, intent: OrderIntent) -> bytes:
+        """Sign `intent` as `signer` (65 bytes r, s, v), the digest computed locally: this
+        runs for every order, where building the typed-data message would cost more than
+        the signature."""
+        key = signer.account.key
+        signature = PrivateKey(bytes(key)).sign_recoverable(
+            self.order_digest_local(intent), hasher=None
+        )
+        return signature[:64] + bytes([signature[64] + 27])
+
+    def place_signed_orders(self, batch: list[tuple[OrderIntent, bytes]]) -> TxResult:
+        """MARKET_OPERATOR: place owner-signed orders in one transaction (all or none)."""
+        return self.send("place_signed_orders", [(tuple(intent), sig) for intent, sig in batch])
+
+    def revoke_order_intent(self, intent: OrderIntent) -> TxResult:
+        return self.send("revoke_order_intent", tuple(intent))
+
+    def supports_signed_orders(self) -> bool:
+        """Whether the deployed Settlement has batch placement of signed orders (a chain
+        deployed before it existed has not)."""
+        selector = self.abi.functions["place_signed_orders"].selector
+        code = self.chain.rpc.call("eth_getCode", [self.address, "latest"])
+        return selector.hex() in code.removeprefix("0x").lower()
