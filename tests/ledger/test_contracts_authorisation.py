@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from ledger_testing import VINTAGE, World, cast_key, reverts
 
-from carbonledger.ledger import Fill, Role, Side, Signer
+from carbonledger.ledger import Fill, OrderIntent, Role, Side, Signer
 
 ALL = ("ADMIN", "REGULATOR", "VERIFIER", "ENTERPRISE", "FINANCE", "MARKET_OPERATOR", "unregistered")
 
@@ -236,7 +236,19 @@ RESTRICTED = [
         ("MARKET_OPERATOR",),
         "settlement: caller is not operator",
     ),
+    Restricted(
+        "settlement",
+        "place_signed_orders",
+        lambda w: ([(tuple(_intent(w)), w.s.settlement.sign_order(w.alice, _intent(w)))],),
+        ("MARKET_OPERATOR",),
+        "settlement: caller is not operator",
+    ),
 ]
+
+
+def _intent(w: World) -> OrderIntent:
+    return OrderIntent(w.alice.address, int(Side.SELL), VINTAGE, 1, 85_00, 7, 2**40)
+
 
 WRONG = [
     pytest.param(r, role, id=f"{r.id}-{role}")
@@ -301,6 +313,7 @@ def test_every_restricted_function_is_listed() -> None:
             "cancel_deal",
             "settle_signed_deal",
             "revoke_signed_deal",
+            "revoke_order_intent",
         },
     }
     from carbonledger.ledger.contracts import contract_abi

@@ -213,7 +213,11 @@ def run_end_to_end(
     accounts: int = 16,
     seconds: float = 10.0,
     progress: Callable[[str], None] = print,
+    batch: int = 0,
 ) -> dict[str, Any]:
+    """``batch`` > 0: each client sends its orders ``batch`` at a time through
+    ``POST /market/orders/batch`` (one request, one escrow transaction); else one
+    ``POST /market/orders`` per order."""
     import asyncio
     import shutil
     import tempfile
@@ -321,8 +325,22 @@ def run_end_to_end(
                                 "quantity": 1,
                                 "price": E2E_PRICE,
                             }
+                            many = {"orders": [body] * batch}
                             while time.perf_counter() < stop_at:
                                 t0 = time.time()
+                                if batch:
+                                    r = await c.post(
+                                        "/api/v1/market/orders/batch", json=many, headers=tokens[k]
+                                    )
+                                    if r.status_code != 200:
+                                        errors.append(f"{r.status_code} {r.text[:200]}")
+                                        continue
+                                    for outcome in r.json()["results"]:
+                                        if outcome["problem"] is None:
+                                            sent.append((t0, outcome["order"]))
+                                        else:
+                                            errors.append(str(outcome["problem"])[:200])
+                                    continue
                                 r = await c.post(
                                     "/api/v1/market/orders", json=body, headers=tokens[k]
                                 )
@@ -369,6 +387,7 @@ def run_end_to_end(
     return {
         "mode": "end-to-end",
         "chain": chain,
+        "batch": batch,
         "accounts": accounts,
         "seconds": elapsed,
         "orders": len(sent),

@@ -130,6 +130,13 @@ def bench_market(
     ),
     accounts: Annotated[int, typer.Option(help="--end-to-end: trading enterprises.")] = 16,
     seconds: Annotated[float, typer.Option(help="--end-to-end: seconds of load.")] = 10.0,
+    batch: Annotated[
+        int,
+        typer.Option(
+            help="--end-to-end: orders per request through POST /market/orders/batch "
+            "(0: one POST /market/orders per order)."
+        ),
+    ] = 0,
     commands: Annotated[int, typer.Option(help="Commands in the seeded stream.")] = 200_000,
     rounds: Annotated[int, typer.Option(help="Timed rounds; the median is reported.")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the command stream.")] = 2024,
@@ -150,14 +157,19 @@ def bench_market(
 
         if chain not in ("devnet", "anvil"):
             raise typer.BadParameter("choose devnet or anvil", param_hint="--chain")
-        e2e = run_end_to_end(chain, accounts, seconds, progress=lambda m: typer.echo(m, err=True))
+        if not 0 <= batch <= 100:
+            raise typer.BadParameter("0 to 100 orders per request", param_hint="--batch")
+        e2e = run_end_to_end(
+            chain, accounts, seconds, progress=lambda m: typer.echo(m, err=True), batch=batch
+        )
         if as_json:
             typer.echo(json.dumps(e2e, indent=2))
             return
         lat = e2e["order_to_settled_s"]
         typer.echo(
             f"market end to end on {e2e['chain']}: {e2e['accounts']} enterprises, "
-            f"{e2e['seconds']:.1f} s of load"
+            f"{e2e['seconds']:.1f} s of load, "
+            + (f"{batch} orders per request" if batch else "one order per request")
         )
         typer.echo(f"  orders accepted      {e2e['orders']:>8,}  ({e2e['errors']} errors)")
         typer.echo(f"  orders/s             {e2e['orders_per_second']:>8,.1f}   (target 500/s)")

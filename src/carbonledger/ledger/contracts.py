@@ -646,6 +646,16 @@ class Settlement(Contract):
         """MARKET_OPERATOR: place owner-signed orders in one transaction (all or none)."""
         return self.send("place_signed_orders", [(tuple(intent), sig) for intent, sig in batch])
 
+    def check_signed_orders(self, batch: list[tuple[OrderIntent, bytes]]) -> int:
+        """Dry-run :meth:`place_signed_orders` as this contract's signer: the gas it would
+        use, or :class:`RevertError` with the reason it would be refused."""
+        if self.signer is None:
+            raise LedgerError("settlement.check_signed_orders: no signer; use .by(signer)")
+        data = self.abi.functions["place_signed_orders"].encode(
+            ([(tuple(intent), sig) for intent, sig in batch],)
+        )
+        return self.chain.estimate_gas(self.signer, self.address, data)
+
     def revoke_order_intent(self, intent: OrderIntent) -> TxResult:
         return self.send("revoke_order_intent", tuple(intent))
 

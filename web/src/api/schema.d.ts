@@ -1462,6 +1462,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/orders/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place up to 100 orders at once (escrowed on chain together, matched in order)
+         * @description Each order is checked, escrowed and matched as by ``POST /orders``; one refused
+         *     order does not stop the others. The answer lists every order's outcome in the order
+         *     given: the order with its trades, or the problem that refused it (an order the engine
+         *     rejects, e.g. a FOK that cannot fill, is reported with its problem).
+         */
+        post: operations["place_orders_api_v1_market_orders_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/orders/{order_id}": {
         parameters: {
             query?: never;
@@ -3045,6 +3068,34 @@ export interface components {
             price?: number | null;
         };
         /**
+         * OrderBatchCreate
+         * @description Several orders of the caller's organisation at once: escrowed on chain together
+         *     and matched in the order given.
+         */
+        OrderBatchCreate: {
+            /** Orders */
+            orders: components["schemas"]["OrderCreate"][];
+        };
+        /** OrderBatchOut */
+        OrderBatchOut: {
+            /** Results */
+            results: components["schemas"]["OrderBatchOutcome"][];
+            /** Placed */
+            placed: number;
+            /** Refused */
+            refused: number;
+        };
+        /**
+         * OrderBatchOutcome
+         * @description One order of a batch: its order (with its trades), or the problem that kept it
+         *     off the book; both when the engine rejected an escrowed order (e.g. a FOK that could
+         *     not fill: the order exists, rejected, and its escrow is released).
+         */
+        OrderBatchOutcome: {
+            order?: components["schemas"]["OrderPublic"] | null;
+            problem?: components["schemas"]["OrderProblem"] | null;
+        };
+        /**
          * OrderCreate
          * @example {
          *       "instrument": "CEA-2024",
@@ -3090,6 +3141,20 @@ export interface components {
              * @default
              */
             client_ref: string;
+        };
+        /**
+         * OrderProblem
+         * @description Why one order of a batch was refused (an RFC 9457 problem's fields).
+         */
+        OrderProblem: {
+            /** Status */
+            status: number;
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Field */
+            field?: string | null;
         };
         /** OrderPublic */
         OrderPublic: {
@@ -7453,6 +7518,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    place_orders_api_v1_market_orders_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderBatchOut"];
                 };
             };
             /** @description Validation Error */

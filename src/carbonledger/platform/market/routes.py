@@ -49,7 +49,11 @@ from carbonledger.platform.market.schemas import (
     InstrumentPublic,
     Notice,
     OrderAmend,
+    OrderBatchCreate,
+    OrderBatchOut,
+    OrderBatchOutcome,
     OrderCreate,
+    OrderProblem,
     OrderPublic,
     RelationCreate,
     RelationPublic,
@@ -58,7 +62,7 @@ from carbonledger.platform.market.schemas import (
     TapeEntry,
     TradePublic,
 )
-from carbonledger.platform.market.service import Market
+from carbonledger.platform.market.service import Market, OrderRequest
 from carbonledger.platform.security import Kind, Principal, allow
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
@@ -476,6 +480,81 @@ def place_order(
             order.reason.split(":")[0].replace("_", "-"), order.reason.split(": ", 1)[-1], "body"
         )
     return idem.finish(out, 201)
+
+
+@router.post(
+    "/orders/batch",
+    response_model=OrderBatchOut,
+    summary="Place up to 100 orders at once (escrowed on chain together, matched in order)",
+)
+def place_orders(
+    body: OrderBatchCreate,
+    request: Request,
+    p: EnterpriseOnly,
+    idem: Annotated[Idempotency, Depends(idempotent)],
+) -> Any:
+    """Each order is checked, escrowed and matched as by ``POST /orders``; one refused
+    order does not stop the others. The answer lists every order's outcome in the order
+    given: the order with its trades, or the problem that refused it (an order the engine
+    rejects, e.g. a FOK that cannot fill, is reported with its problem)."""
+    market = market_of(request)
+    requests = [
+        OrderRequest(
+            o.instrument,
+            Side(o.side),
+            OrderType(o.type),
+            o.quantity,
+            o.price,
+            TimeInForce(o.tif),
+            o.client_ref,
+        )
+        for o in body.orders
+    ]
+    outcomes = market.place_orders(
+        p,
+        requests,
+        record=lambda s, o: audit.record(
+            s, "market.order", principal=p, request=request, target=f"market-order:{o.id}"
+        ),
+    )
+    results: list[OrderBatchOutcome] = []
+    for k, outcome in enumerate(outcomes):
+        if isinstance(outcome, Problem):
+            field = outcome.field
+            if field is not None and field.startswith("body:"):
+                field = f"body:orders:{k}:{field.removeprefix('body:')}"
+            results.append(
+                OrderBatchOutcome(
+                    problem=OrderProblem(
+                        status=outcome.status,
+                        code=outcome.code,
+                        detail=outcome.detail,
+                        field=field,
+                    )
+                )
+            )
+            continue
+        order, trades = outcome
+        out = order_out(order, trades)
+        if order.state == "rejected":
+            market.wake.set()  # its escrow is released by the settler
+            code, _, detail = order.reason.partition(": ")
+            results.append(
+                OrderBatchOutcome(
+                    order=out,
+                    problem=OrderProblem(
+                        status=409,
+                        code=code.replace("_", "-"),
+                        detail=detail or order.reason,
+                        field=f"body:orders:{k}",
+                    ),
+                )
+            )
+        else:
+            results.append(OrderBatchOutcome(order=out))
+    refused = sum(1 for r in results if r.problem is not None)
+    answer = OrderBatchOut(results=results, placed=len(results) - refused, refused=refused)
+    return idem.finish(answer, 200)
 
 
 @router.get("/orders", response_model=Page[OrderPublic], summary="Orders you may see")

@@ -77,6 +77,41 @@ class OrderCreate(BaseModel):
     client_ref: Annotated[str, Field(max_length=64)] = ""
 
 
+#: orders one batch request may carry
+MAX_ORDER_BATCH = 100
+
+
+class OrderBatchCreate(BaseModel):
+    """Several orders of the caller's organisation at once: escrowed on chain together
+    and matched in the order given."""
+
+    orders: Annotated[list[OrderCreate], Field(min_length=1, max_length=MAX_ORDER_BATCH)]
+
+
+class OrderProblem(BaseModel):
+    """Why one order of a batch was refused (an RFC 9457 problem's fields)."""
+
+    status: int
+    code: str
+    detail: str
+    field: str | None = None
+
+
+class OrderBatchOutcome(BaseModel):
+    """One order of a batch: its order (with its trades), or the problem that kept it
+    off the book; both when the engine rejected an escrowed order (e.g. a FOK that could
+    not fill: the order exists, rejected, and its escrow is released)."""
+
+    order: OrderPublic | None = None
+    problem: OrderProblem | None = None
+
+
+class OrderBatchOut(BaseModel):
+    results: list[OrderBatchOutcome]
+    placed: int
+    refused: int
+
+
 class OrderAmend(BaseModel):
     quantity: Tonnes | None = None
     price: Cents | None = None

@@ -20,6 +20,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eth_hash.auto import keccak
@@ -65,6 +66,7 @@ from carbonledger.market.service import (
 )
 from carbonledger.platform.db import unit_of_work, utcnow
 from carbonledger.platform.errors import Problem, conflict, not_found
+from carbonledger.platform.market.escrow import EscrowBatcher, Placed
 from carbonledger.platform.market.models import (
     MarketInstrument,
     MarketJournal,
@@ -142,8 +144,31 @@ def escrow_problem(err: RevertError, code: str, quantity: int, price: int) -> Pr
     return Problem(409, "chain-rejected", f"the chain refused the escrow: {reason or 'no reason'}")
 
 
+@dataclass(frozen=True)
+class OrderRequest:
+    """An order as its owner asks for it (validated by the route's schema)."""
+
+    code: str
+    side: Side
+    order_type: OrderType
+    quantity: int
+    price: int | None
+    tif: TimeInForce
+    client_ref: str = ""
+
+
+@dataclass(frozen=True)
+class EscrowTerms:
+    side: ChainSide
+    vintage: int
+    quantity: int
+    price: int
+
+
 class Market:
-    def __init__(self, platform: Platform, settle_interval: float) -> None:
+    def __init__(
+        self, platform: Platform, settle_interval: float, batch_escrow: bool = True
+    ) -> None:
         self.platform = platform
         self.settle_interval = settle_interval
         self.engine = Engine()
@@ -154,6 +179,10 @@ class Market:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.operator: Signer | None = None
+        #: escrow through owner-signed batches (:mod:`.escrow`) where the Settlement
+        #: contract has them; else one transaction per order, sent by its owner
+        self.batch_escrow = batch_escrow
+        self.batcher: EscrowBatcher | None = None
         self.since_snapshot = 0
         self.listeners: set[Callable[[dict[str, Any]], None]] = set()
 
@@ -165,6 +194,9 @@ class Market:
             return
         self.operator = Signer(market_operator_key(self.platform.settings.operator_key or ""))
         self._ensure_operator()
+        if self.batch_escrow and gw.suite.settlement.supports_signed_orders():
+            self.batcher = EscrowBatcher(gw, self.operator)
+            self.batcher.start()
         self.release_orphans()
         if self.settle_interval > 0:
             self.thread = threading.Thread(target=self._run, name="market-settler", daemon=True)
@@ -172,6 +204,8 @@ class Market:
 
     def stop(self) -> None:
         self.stopping.set()
+        if self.batcher is not None:
+            self.batcher.stop()
         self.wake.set()
         if self.thread is not None:
             self.thread.join(timeout=30)
@@ -383,88 +417,189 @@ class Market:
     ) -> tuple[MarketOrder, list[MarketTrade]]:
         """Validate, escrow, match. ``record(session, order)`` runs in the transaction
         that journals the order (the route's audit entry: one write per order)."""
+        request = OrderRequest(code, side, order_type, quantity, price, tif, client_ref)
+        (outcome,) = self.place_orders(p, [request], record)
+        if isinstance(outcome, Problem):
+            raise outcome
+        return outcome
+
+    def place_orders(
+        self,
+        p: Principal,
+        requests: list[OrderRequest],
+        record: Callable[[Session, MarketOrder], Any] | None = None,
+    ) -> list[tuple[MarketOrder, list[MarketTrade]] | Problem]:
+        """Several orders of one organisation: each validated, all escrowed together (one
+        chain transaction where the batcher runs), then matched in their order in one
+        journal transaction. Each gets its order and trades, or the problem that stopped
+        it (nothing of a refused order reaches the book or stays escrowed)."""
         platform = self.platform
-        gw = platform.require_gateway()
+        platform.require_gateway()
+        codes = {r.code for r in requests}
         with unit_of_work(platform.sessions) as s:
-            inst = s.get(MarketInstrument, code)
-            if inst is None:
-                raise not_found("instrument", code)
-            vintage = inst.vintage
+            vintages: dict[str, int] = {}
+            for code in codes:
+                inst = s.get(MarketInstrument, code)
+                if inst is not None:
+                    vintages[code] = inst.vintage
             signer = platform.signer_for(s, p.org_id)
+        outcomes: list[tuple[MarketOrder, list[MarketTrade]] | Problem | None] = []
+        escrows: list[tuple[int, EscrowTerms]] = []
+        for k, r in enumerate(requests):
+            prepared = self._prepare(r, vintages)
+            if isinstance(prepared, Problem):
+                outcomes.append(prepared)
+            else:
+                outcomes.append(None)
+                escrows.append((k, prepared))
+        placed = self._escrow_all(signer, escrows)
+        orders: list[tuple[int, MarketOrder, OrderRequest]] = []
+        for (k, terms), result in zip(escrows, placed, strict=True):
+            r = requests[k]
+            if isinstance(result, RevertError):
+                outcomes[k] = escrow_problem(result, r.code, terms.quantity, terms.price)
+                continue
+            orders.append(
+                (
+                    k,
+                    MarketOrder(
+                        kind=OrderKind.BOOK,
+                        instrument=r.code,
+                        org_id=p.org_id,
+                        side=str(r.side),
+                        order_type=str(r.order_type),
+                        tif=str(r.tif),
+                        price=r.price,
+                        quantity=r.quantity,
+                        chain_order_id=result.order_id,
+                        escrow_price=terms.price,
+                        escrow_quantity=terms.quantity,
+                        escrow_tx=result.tx_hash,
+                        client_ref=r.client_ref,
+                    ),
+                    r,
+                )
+            )
+        if orders:
+            events = self._journal(p, orders, outcomes, record)
+            self.publish(events)
+        assert all(o is not None for o in outcomes)
+        return [o for o in outcomes if o is not None]
+
+    def _prepare(self, r: OrderRequest, vintages: dict[str, int]) -> EscrowTerms | Problem:
+        """What an order escrows, or why the engine would refuse it without the chain."""
+        if r.code not in vintages:
+            return not_found("instrument", r.code)
         with self.lock:
-            book = self.book(code)
-            problem = precheck(book, order_type, quantity, price)
+            book = self.engine.books.get(r.code)
+            if book is None:
+                return not_found("instrument", r.code)
+            problem = precheck(book, r.order_type, r.quantity, r.price)
             limits = book.price_limits
         if problem is not None:
             status = 409 if problem.code == "market_closed" else 422
-            raise Problem(
+            return Problem(
                 status, problem.code.replace("_", "-"), problem.message, field=problem.field
             )
         try:
-            escrow = escrow_for(side, order_type, quantity, price, limits)
+            escrow = escrow_for(r.side, r.order_type, r.quantity, r.price, limits)
         except NoProtectivePriceError as err:
-            raise Problem(422, "no-protective-price", str(err), field="body:type") from None
-        chain_side = ChainSide.BUY if side is Side.BUY else ChainSide.SELL
-        try:
-            with gw.acting(signer):
-                res = gw.suite.settlement.by(signer).place_order(
-                    chain_side, vintage, escrow.quantity, escrow.price
-                )
-        except RevertError as err:
-            raise escrow_problem(err, code, escrow.quantity, escrow.price) from None
-        chain_id = int(res.event("OrderPlaced")["order_id"])
-        order = MarketOrder(
-            kind=OrderKind.BOOK,
-            instrument=code,
-            org_id=p.org_id,
-            side=str(side),
-            order_type=str(order_type),
-            tif=str(tif),
-            price=price,
-            quantity=quantity,
-            chain_order_id=chain_id,
-            escrow_price=escrow.price,
-            escrow_quantity=escrow.quantity,
-            escrow_tx=res.receipt.tx_hash,
-            client_ref=client_ref,
-        )
+            return Problem(422, "no-protective-price", str(err), field="body:type")
+        side = ChainSide.BUY if r.side is Side.BUY else ChainSide.SELL
+        return EscrowTerms(side, vintages[r.code], escrow.quantity, escrow.price)
+
+    def _escrow_all(
+        self, signer: Signer, escrows: list[tuple[int, EscrowTerms]]
+    ) -> list[Placed | RevertError]:
+        """Escrow on chain, all at once through the batcher (else one by one)."""
+        out: list[Placed | RevertError] = []
+        if self.batcher is not None:
+            batcher = self.batcher
+            settlement = self.platform.require_gateway().suite.settlement
+            signed = []
+            for _, t in escrows:
+                intent = batcher.intent(signer, int(t.side), t.vintage, t.quantity, t.price)
+                signed.append((intent, settlement.sign_order(signer, intent)))
+            # signed first, queued together: they arrive within one batch's window
+            futures = [batcher.submit(intent, signature) for intent, signature in signed]
+            for f in futures:
+                try:
+                    out.append(f.result())
+                except RevertError as err:
+                    out.append(err)
+            return out
+        for _, t in escrows:
+            try:
+                out.append(self.escrow(signer, t.side, t.vintage, t.quantity, t.price))
+            except RevertError as err:
+                out.append(err)
+        return out
+
+    def _journal(
+        self,
+        p: Principal,
+        orders: list[tuple[int, MarketOrder, OrderRequest]],
+        outcomes: list[tuple[MarketOrder, list[MarketTrade]] | Problem | None],
+        record: Callable[[Session, MarketOrder], Any] | None,
+    ) -> list[Event]:
+        """Match the escrowed orders in their order, journaled in one transaction."""
+        events: list[Event] = []
         try:
             with self.command() as s:
-                s.add(order)
-                events = self.apply(
-                    s,
-                    Submit(
-                        code,
-                        account_of(p.org_id),
-                        side,
-                        order_type,
-                        quantity,
-                        price,
-                        tif,
-                        client_ref,
-                    ),
-                    new=order,
-                )
-                if record is not None:
-                    record(s, order)
-                trades = list(
-                    s.execute(
-                        select(MarketTrade).where(
-                            or_(
-                                MarketTrade.buy_order_id == order.id,
-                                MarketTrade.sell_order_id == order.id,
-                            )
-                        )
-                    ).scalars()
-                )
+                for _, order, r in orders:
+                    s.add(order)
+                    events += self.apply(
+                        s,
+                        Submit(
+                            r.code,
+                            account_of(p.org_id),
+                            r.side,
+                            r.order_type,
+                            r.quantity,
+                            r.price,
+                            r.tif,
+                            r.client_ref,
+                        ),
+                        new=order,
+                    )
+                    if record is not None:
+                        record(s, order)
+                ids = [order.id for _, order, _ in orders]
+                trades: dict[int, list[MarketTrade]] = defaultdict(list)
+                for t in s.execute(
+                    select(MarketTrade).where(
+                        or_(MarketTrade.buy_order_id.in_(ids), MarketTrade.sell_order_id.in_(ids))
+                    )
+                ).scalars():
+                    trades[t.buy_order_id].append(t)
+                    if t.sell_order_id != t.buy_order_id:
+                        trades[t.sell_order_id].append(t)
+                for k, order, _ in orders:
+                    outcomes[k] = (order, sorted(trades[order.id], key=lambda t: t.id))
         except BaseException:
-            # the order never reached the journal: give its escrow back now (a crash here
-            # is caught by release_orphans at the next start)
-            with contextlib.suppress(Exception):
-                self._cancel_on_chain(chain_id)
+            # the orders never reached the journal: give their escrow back now (a crash
+            # here is caught by release_orphans at the next start)
+            for _, order, _ in orders:
+                if order.chain_order_id is not None:
+                    with contextlib.suppress(Exception):
+                        self._cancel_on_chain(order.chain_order_id)
             raise
-        self.publish(events)
-        return order, trades
+        return events
+
+    def escrow(
+        self, signer: Signer, side: ChainSide, vintage: int, quantity: int, price: int
+    ) -> Placed:
+        """Escrow an order's units or coin on chain for `signer` (raises RevertError
+        when the chain refuses it)."""
+        if self.batcher is not None:
+            return self.batcher.escrow(signer, int(side), vintage, quantity, price)
+        gw = self.platform.require_gateway()
+        with gw.acting(signer):
+            res = gw.suite.settlement.by(signer).place_order(side, vintage, quantity, price)
+        receipt = res.receipt
+        return Placed(
+            int(res.event("OrderPlaced")["order_id"]), receipt.tx_hash, receipt.block_number
+        )
 
     def cancel_order(self, p: Principal, order_id: int) -> MarketOrder:
         with self.command() as s:
@@ -484,7 +619,7 @@ class Market:
         """Lower the quantity (keeps priority; the escrow's excess is released when the
         order ends) or change the price / raise the quantity (a new arrival: escrowed anew
         on chain, then the old escrow is released)."""
-        gw = self.platform.require_gateway()
+        self.platform.require_gateway()
         with unit_of_work(self.platform.sessions) as s:
             order = self._own_open_order(s, p, order_id)
             inst = s.get(MarketInstrument, order.instrument)
@@ -518,14 +653,11 @@ class Market:
                 )
             side = ChainSide.BUY if order.side == "buy" else ChainSide.SELL
             try:
-                with gw.acting(signer):
-                    res = gw.suite.settlement.by(signer).place_order(
-                        side, inst.vintage, left, new_price
-                    )
+                placed = self.escrow(signer, side, inst.vintage, left, new_price)
             except RevertError as err:
                 raise escrow_problem(err, order.instrument, left, new_price) from None
-            new_chain = int(res.event("OrderPlaced")["order_id"])
-            new_tx = res.receipt.tx_hash
+            new_chain = placed.order_id
+            new_tx = placed.tx_hash
         old_chain = order.chain_order_id
         try:
             with self.command() as s:
@@ -1015,7 +1147,7 @@ class Market:
         auction_id: int | None,
     ) -> MarketOrder:
         """An auction's offer or bid: escrowed on chain, kept out of the order book."""
-        gw = self.platform.require_gateway()
+        self.platform.require_gateway()
         with unit_of_work(self.platform.sessions) as s:
             inst = s.get(MarketInstrument, code)
             if inst is None:
@@ -1038,10 +1170,7 @@ class Market:
             )
         chain_side = ChainSide.BUY if side is Side.BUY else ChainSide.SELL
         try:
-            with gw.acting(signer):
-                res = gw.suite.settlement.by(signer).place_order(
-                    chain_side, vintage, quantity, price
-                )
+            placed = self.escrow(signer, chain_side, vintage, quantity, price)
         except RevertError as err:
             raise escrow_problem(err, code, quantity, price) from None
         with unit_of_work(self.platform.sessions) as s:
@@ -1054,10 +1183,10 @@ class Market:
                 tif="day",
                 price=price,
                 quantity=quantity,
-                chain_order_id=int(res.event("OrderPlaced")["order_id"]),
+                chain_order_id=placed.order_id,
                 escrow_price=price,
                 escrow_quantity=quantity,
-                escrow_tx=res.receipt.tx_hash,
+                escrow_tx=placed.tx_hash,
                 auction_id=auction_id,
             )
             s.add(order)
