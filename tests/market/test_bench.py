@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 from typer.testing import CliRunner
 
 from carbonledger.bench.market import fresh_engine, order_stream, replay
@@ -73,8 +74,10 @@ def test_bench_market_needs_a_mode():
     assert result.exit_code == 2
 
 
-def test_bench_market_end_to_end_on_anvil():
-    """A tiny run: orders go through HTTP, escrow, matching and on-chain settlement."""
+@pytest.mark.parametrize("batch", ["0", "5"])
+def test_bench_market_end_to_end_on_anvil(batch: str):
+    """A tiny run: orders go through HTTP, escrow, matching and on-chain settlement; one
+    order per request, or five per batch request."""
     result = CliRunner().invoke(
         app,
         [
@@ -87,12 +90,15 @@ def test_bench_market_end_to_end_on_anvil():
             "2",
             "--seconds",
             "1",
+            "--batch",
+            batch,
             "--json",
         ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout[result.stdout.index("{") :])
     assert data["mode"] == "end-to-end" and data["errors"] == 0, data
+    assert data["batch"] == int(batch)
     assert data["orders"] > 0 and data["trades"] > 0
     assert data["trades_settled"] == data["trades"]
     lat = data["order_to_settled_s"]
