@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +23,17 @@ def abi_type(param: dict[str, Any]) -> str:
     return typ
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def checksum(address: str) -> str:
+    """EIP-55 form of an address, remembered: a checksum costs a keccak, and the same few
+    accounts and contracts appear in every event decoded."""
+    return to_checksum_address(address)
+
+
 def _normalise(value: Any, typ: str) -> Any:
     """Checksum addresses, also inside tuples and arrays (typ is a canonical type)."""
     if typ == "address" and isinstance(value, str):
-        return to_checksum_address(value)
+        return checksum(value)
     if typ.endswith("]"):
         inner = typ[: typ.rindex("[")]
         return [_normalise(v, inner) for v in value]

@@ -17,7 +17,7 @@ from eth_hash.auto import keccak
 from eth_utils.address import to_checksum_address
 
 from carbonledger.contracts import CONTRACTS, load_artifact
-from carbonledger.ledger.abi import ContractAbi, Event, EventType, hex_bytes
+from carbonledger.ledger.abi import ContractAbi, Event, EventType, checksum, hex_bytes
 from carbonledger.ledger.client import Chain, LedgerError, Receipt, Signer
 
 
@@ -225,7 +225,7 @@ def decode_log(log: dict[str, Any]) -> Event | None:
     return Event(
         name=ev.name,
         args=ev.decode(topics, hex_bytes(log["data"])),
-        address=to_checksum_address(log["address"]),
+        address=checksum(log["address"]),
         block_number=int(log["blockNumber"], 16),
         tx_hash=log["transactionHash"],
         log_index=int(log["logIndex"], 16),

@@ -209,20 +209,29 @@ class Projector:
         }
 
     def apply(self, conn: Connection, ev: Event) -> None:
-        contract = self.contract_of.get(ev.address, "unknown")
-        conn.execute(
-            insert(events).values(
-                block_number=ev.block_number,
-                log_index=ev.log_index,
-                tx_hash=ev.tx_hash,
-                contract=contract,
-                name=ev.name,
-                args=json.dumps(ev.args, default=_json_default, sort_keys=True),
+        self.apply_all(conn, [ev])
+
+    def apply_all(self, conn: Connection, evs: list[Event]) -> None:
+        """Apply events in their order; the event log rows go in with one statement (a
+        busy market block carries hundreds of events)."""
+        rows = []
+        for ev in evs:
+            contract = self.contract_of.get(ev.address, "unknown")
+            rows.append(
+                {
+                    "block_number": ev.block_number,
+                    "log_index": ev.log_index,
+                    "tx_hash": ev.tx_hash,
+                    "contract": contract,
+                    "name": ev.name,
+                    "args": json.dumps(ev.args, default=_json_default, sort_keys=True),
+                }
             )
-        )
-        handler = self.handlers.get((contract, ev.name))
-        if handler is not None:
-            handler(conn, ev.args)
+            handler = self.handlers.get((contract, ev.name))
+            if handler is not None:
+                handler(conn, ev.args)
+        if rows:
+            conn.execute(insert(events), rows)
 
     # registry
     def _registered(self, conn: Connection, a: dict[str, Any]) -> None:
@@ -463,8 +472,7 @@ class Indexer:
         decoded = [ev for ev in map(decode_log, logs) if ev is not None]
         decoded.sort(key=lambda e: (e.block_number, e.log_index))
         with self.engine.begin() as conn:
-            for ev in decoded:
-                self.projector.apply(conn, ev)
+            self.projector.apply_all(conn, decoded)
             values = {
                 "chain_id": self.book.chain_id,
                 "registry": self.book.registry,

@@ -513,8 +513,14 @@ def place_orders(
     outcomes = market.place_orders(
         p,
         requests,
-        record=lambda s, o: audit.record(
-            s, "market.order", principal=p, request=request, target=f"market-order:{o.id}"
+        # one entry for the request, naming every order it placed
+        record=lambda s, orders: audit.record(
+            s,
+            "market.orders",
+            principal=p,
+            request=request,
+            target=f"market-order:{orders[0].id}..{orders[-1].id}",
+            detail={"orders": [o.id for o in orders]},
         ),
     )
     results: list[OrderBatchOutcome] = []

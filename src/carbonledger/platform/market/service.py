@@ -418,7 +418,8 @@ class Market:
         """Validate, escrow, match. ``record(session, order)`` runs in the transaction
         that journals the order (the route's audit entry: one write per order)."""
         request = OrderRequest(code, side, order_type, quantity, price, tif, client_ref)
-        (outcome,) = self.place_orders(p, [request], record)
+        each = None if record is None else (lambda s, orders: record(s, orders[0]))
+        (outcome,) = self.place_orders(p, [request], each)
         if isinstance(outcome, Problem):
             raise outcome
         return outcome
@@ -427,12 +428,14 @@ class Market:
         self,
         p: Principal,
         requests: list[OrderRequest],
-        record: Callable[[Session, MarketOrder], Any] | None = None,
+        record: Callable[[Session, list[MarketOrder]], Any] | None = None,
     ) -> list[tuple[MarketOrder, list[MarketTrade]] | Problem]:
         """Several orders of one organisation: each validated, all escrowed together (one
         chain transaction where the batcher runs), then matched in their order in one
         journal transaction. Each gets its order and trades, or the problem that stopped
-        it (nothing of a refused order reaches the book or stays escrowed)."""
+        it (nothing of a refused order reaches the book or stays escrowed).
+        ``record(session, orders)`` runs once, in the journal transaction, with the
+        orders that reached the book (the route's audit entry)."""
         platform = self.platform
         platform.require_gateway()
         codes = {r.code for r in requests}
@@ -540,7 +543,7 @@ class Market:
         p: Principal,
         orders: list[tuple[int, MarketOrder, OrderRequest]],
         outcomes: list[tuple[MarketOrder, list[MarketTrade]] | Problem | None],
-        record: Callable[[Session, MarketOrder], Any] | None,
+        record: Callable[[Session, list[MarketOrder]], Any] | None,
     ) -> list[Event]:
         """Match the escrowed orders in their order, journaled in one transaction."""
         events: list[Event] = []
@@ -562,8 +565,8 @@ class Market:
                         ),
                         new=order,
                     )
-                    if record is not None:
-                        record(s, order)
+                if record is not None:
+                    record(s, [order for _, order, _ in orders])
                 ids = [order.id for _, order, _ in orders]
                 trades: dict[int, list[MarketTrade]] = defaultdict(list)
                 for t in s.execute(
