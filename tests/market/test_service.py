@@ -19,6 +19,7 @@ from carbonledger.market.engine import (
 )
 from carbonledger.market.instrument import Instrument
 from carbonledger.market.service import (
+    MAX_FILLS,
     Escrow,
     Listing,
     NoProtectivePriceError,
@@ -107,10 +108,11 @@ def test_precheck_follows_the_engine() -> None:
     assert events[0].kind == "accepted"
 
 
-def test_batches_hold_at_most_32_fills() -> None:
-    cut = batches(list(range(70)))
-    assert [len(b) for b in cut] == [32, 32, 6]
-    assert [x for b in cut for x in b] == list(range(70))
+def test_batches_hold_at_most_max_fills() -> None:
+    assert MAX_FILLS == 128  # the Settlement contract's DynArray bound
+    cut = batches(list(range(300)))
+    assert [len(b) for b in cut] == [128, 128, 44]
+    assert [x for b in cut for x in b] == list(range(300))
 
 
 def test_reconciliation_counts_equal_fills() -> None:

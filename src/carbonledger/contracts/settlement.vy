@@ -29,7 +29,7 @@ interface Coin:
     def market_lock(owner: address, amount: uint256): nonpayable
     def market_pay(receiver: address, amount: uint256): nonpayable
 
-MAX_FILLS: constant(uint256) = 32
+MAX_FILLS: constant(uint256) = 128
 MAX_SIGNED_ORDERS: constant(uint256) = 128
 
 BUY: constant(uint8) = 1

@@ -171,6 +171,8 @@ class Projector:
     """Applies one decoded event to the projection tables."""
 
     def __init__(self, book: AddressBook) -> None:
+        #: balance changes summed per row while a range of events is applied
+        self._deltas: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, int]] | None = None
         self.contract_of = {
             book.registry: "registry",
             book.coin: "coin",
@@ -211,10 +213,46 @@ class Projector:
     def apply(self, conn: Connection, ev: Event) -> None:
         self.apply_all(conn, [ev])
 
+    def _add(
+        self, conn: Connection, table: Table, key: dict[str, Any], column: str, delta: int
+    ) -> None:
+        """Add `delta` to a balance column: at once, or, inside :meth:`apply_all`, summed
+        per row and written when the events are done (no handler reads these tables)."""
+        if self._deltas is None:
+            _add(conn, table, key, column, delta)
+            return
+        row = self._deltas.setdefault((table, tuple(sorted(key.items()))), {})
+        row[column] = row.get(column, 0) + delta
+
+    def _write_deltas(self, conn: Connection) -> None:
+        assert self._deltas is not None
+        for (table, key_items), columns in self._deltas.items():
+            key = dict(key_items)
+            where = [table.c[k] == v for k, v in key.items()]
+            names = list(columns)
+            row = conn.execute(select(*(table.c[c] for c in names)).where(*where)).first()
+            if row is None:
+                defaults = {c.name: 0 for c in table.columns if c.name not in key}
+                values = {c: _int(d) for c, d in columns.items()}
+                conn.execute(insert(table).values(**key, **{**defaults, **values}))
+            else:
+                values = {c: _int(row[i] + columns[c]) for i, c in enumerate(names)}
+                conn.execute(update(table).where(*where).values(values))
+
     def apply_all(self, conn: Connection, evs: list[Event]) -> None:
         """Apply events in their order; the event log rows go in with one statement (a
         busy market block carries hundreds of events)."""
-        rows = []
+        rows: list[dict[str, Any]] = []
+        self._deltas = {}
+        try:
+            self._apply_events(conn, evs, rows)
+            self._write_deltas(conn)
+        finally:
+            self._deltas = None
+        if rows:
+            conn.execute(insert(events), rows)
+
+    def _apply_events(self, conn: Connection, evs: list[Event], rows: list[dict[str, Any]]) -> None:
         for ev in evs:
             contract = self.contract_of.get(ev.address, "unknown")
             rows.append(
@@ -230,8 +268,6 @@ class Projector:
             handler = self.handlers.get((contract, ev.name))
             if handler is not None:
                 handler(conn, ev.args)
-        if rows:
-            conn.execute(insert(events), rows)
 
     # registry
     def _registered(self, conn: Connection, a: dict[str, Any]) -> None:
@@ -255,38 +291,38 @@ class Projector:
     # coin and allowances
     def _coin_transfer(self, conn: Connection, a: dict[str, Any]) -> None:
         if a["sender"] != ZERO:
-            _add(conn, coin_balances, {"account": a["sender"]}, "balance", -a["value"])
+            self._add(conn, coin_balances, {"account": a["sender"]}, "balance", -a["value"])
         if a["receiver"] != ZERO:
-            _add(conn, coin_balances, {"account": a["receiver"]}, "balance", a["value"])
+            self._add(conn, coin_balances, {"account": a["receiver"]}, "balance", a["value"])
 
     def _allowance_transfer(self, conn: Connection, a: dict[str, Any]) -> None:
         if a["sender"] != ZERO:
             key = {"account": a["sender"], "vintage": a["id"]}
-            _add(conn, allowance_balances, key, "balance", -a["value"])
+            self._add(conn, allowance_balances, key, "balance", -a["value"])
         if a["receiver"] != ZERO:
             key = {"account": a["receiver"], "vintage": a["id"]}
-            _add(conn, allowance_balances, key, "balance", a["value"])
+            self._add(conn, allowance_balances, key, "balance", a["value"])
 
     def _escrowed(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"account": a["owner"], "vintage": a["vintage"]}
-        _add(conn, allowance_balances, key, "escrowed", a["amount"])
+        self._add(conn, allowance_balances, key, "escrowed", a["amount"])
 
     def _released(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"account": a["owner"], "vintage": a["vintage"]}
-        _add(conn, allowance_balances, key, "escrowed", -a["amount"])
+        self._add(conn, allowance_balances, key, "escrowed", -a["amount"])
 
     def _delivered(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"account": a["sender"], "vintage": a["vintage"]}
-        _add(conn, allowance_balances, key, "escrowed", -a["amount"])
+        self._add(conn, allowance_balances, key, "escrowed", -a["amount"])
 
     # offsets
     def _offset_transfer(self, conn: Connection, a: dict[str, Any]) -> None:
         if a["sender"] != ZERO:
             key = {"account": a["sender"], "vintage": a["id"]}
-            _add(conn, offset_balances, key, "balance", -a["value"])
+            self._add(conn, offset_balances, key, "balance", -a["value"])
         if a["receiver"] != ZERO:
             key = {"account": a["receiver"], "vintage": a["id"]}
-            _add(conn, offset_balances, key, "balance", a["value"])
+            self._add(conn, offset_balances, key, "balance", a["value"])
 
     def _issued(self, conn: Connection, a: dict[str, Any]) -> None:
         conn.execute(
@@ -375,15 +411,15 @@ class Projector:
     # compliance
     def _surrendered_allowances(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"enterprise": a["enterprise"], "year": a["year"]}
-        _add(conn, compliance_records, key, "allowances", a["amount"])
+        self._add(conn, compliance_records, key, "allowances", a["amount"])
 
     def _surrendered_offsets(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"enterprise": a["enterprise"], "year": a["year"]}
-        _add(conn, compliance_records, key, "offsets", a["amount"])
+        self._add(conn, compliance_records, key, "offsets", a["amount"])
 
     def _penalty(self, conn: Connection, a: dict[str, Any]) -> None:
         key = {"enterprise": a["enterprise"], "year": a["year"]}
-        _add(conn, compliance_records, key, "penalties_cents", a["amount_cents"])
+        self._add(conn, compliance_records, key, "penalties_cents", a["amount_cents"])
 
     # settlement
     def _order_placed(self, conn: Connection, a: dict[str, Any]) -> None:

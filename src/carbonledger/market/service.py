@@ -33,7 +33,7 @@ from carbonledger.market.engine import (
 from carbonledger.market.instrument import Instrument
 
 #: the Settlement contract settles at most this many fills per transaction
-MAX_FILLS = 32
+MAX_FILLS = 128
 
 # --- the journal ----------------------------------------------------------------------------
 

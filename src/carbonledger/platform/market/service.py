@@ -5,7 +5,7 @@ under one lock and is journaled with the engine's sequence number in the same da
 transaction as the orders and trades it caused, so the journal (plus the latest
 snapshot) rebuilds the same book after a restart. Escrow happens on chain *before* the
 engine sees an order (a refused escrow never reaches the book); settlement happens after
-the match, in batches of at most 32 fills, by the market operator's key
+the match, in batches of at most 128 fills, by the market operator's key
 (docs/platform/market.md).
 
 This module commits its own units of work (unlike other services): durability needs the
