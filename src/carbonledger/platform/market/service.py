@@ -909,8 +909,16 @@ class Market:
             )
             if only is not None:
                 q = q.where(MarketOrder.id == only)
-            ended = [o for o in s.execute(q).scalars() if not self._unsettled(s, o.id)]
-        quiet = [o.id for o in ended if o.chain_order_id is None or self._fully_settled(o)]
+            candidates = list(s.execute(q).scalars())
+            # two set queries for all of them (a busy market ends hundreds of orders a round)
+            waiting = self._with_unsettled(s, [o.id for o in candidates])
+            ended = [o for o in candidates if o.id not in waiting]
+            used = self._settled_quantities(s, [o.chain_order_id for o in ended])
+        quiet = [
+            o.id
+            for o in ended
+            if o.chain_order_id is None or used.get(o.chain_order_id, 0) >= o.escrow_quantity
+        ]
         if quiet:
             with unit_of_work(self.platform.sessions) as s:
                 for done in s.execute(
@@ -938,21 +946,40 @@ class Market:
             released += 1
         return released
 
-    def _fully_settled(self, o: MarketOrder) -> bool:
-        """Whether settled trades used up the whole escrow (the Settlement order closed
-        itself): then there is nothing to release and no need to ask the chain."""
-        chain_id = o.chain_order_id
-        with unit_of_work(self.platform.sessions) as s:
-            used = s.execute(
-                select(func.coalesce(func.sum(MarketTrade.quantity), 0)).where(
+    @staticmethod
+    def _with_unsettled(s: Session, order_ids: list[int]) -> set[int]:
+        """Which of these orders have a trade not yet settled (in chunks: SQL parameter
+        limits)."""
+        out: set[int] = set()
+        for k in range(0, len(order_ids), 500):
+            chunk = order_ids[k : k + 500]
+            for buy, sell in s.execute(
+                select(MarketTrade.buy_order_id, MarketTrade.sell_order_id).where(
                     or_(
-                        MarketTrade.buy_chain_order == chain_id,
-                        MarketTrade.sell_chain_order == chain_id,
+                        MarketTrade.buy_order_id.in_(chunk),
+                        MarketTrade.sell_order_id.in_(chunk),
                     ),
-                    MarketTrade.state == TradeState.SETTLED,
+                    MarketTrade.state.in_(UNSETTLED),
                 )
-            ).scalar_one()
-        return int(used) >= o.escrow_quantity
+            ):
+                out.update((buy, sell))
+        return out
+
+    @staticmethod
+    def _settled_quantities(s: Session, chain_ids: list[int | None]) -> dict[int, int]:
+        """Tonnes settled on chain per Settlement order id (as buyer or seller)."""
+        wanted = [c for c in chain_ids if c is not None]
+        used: dict[int, int] = defaultdict(int)
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            for column in (MarketTrade.buy_chain_order, MarketTrade.sell_chain_order):
+                for chain_id, total in s.execute(
+                    select(column, func.sum(MarketTrade.quantity))
+                    .where(column.in_(chunk), MarketTrade.state == TradeState.SETTLED)
+                    .group_by(column)
+                ):
+                    used[chain_id] += int(total)
+        return used
 
     def _cancel_on_chain(self, chain_order_id: int) -> str:
         """Release a Settlement order's remaining escrow (no-op when it is closed)."""
