@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eth_hash.auto import keccak
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger import RevertError, Signer
@@ -308,7 +308,6 @@ class Market:
         if new is not None and isinstance(command, Submit):
             new.engine_order_id = self.engine.next_order_id - 1
             rows[new.engine_order_id] = new
-            s.flush()
 
         def row(order_id: int) -> MarketOrder:
             found = rows.get(order_id)
@@ -323,6 +322,8 @@ class Market:
         for ev in events:
             if isinstance(ev, Trade):
                 buy, sell = row(ev.buy_order_id), row(ev.sell_order_id)
+                if buy.id is None or sell.id is None:
+                    s.flush()  # the new order's row id, for the trade to refer to
                 limits = self.engine.books[ev.instrument].price_limits
                 s.add(
                     MarketTrade(
@@ -368,7 +369,6 @@ class Market:
                 new.reason = f"{ev.code}: {ev.message}"
             elif isinstance(ev, Accepted):
                 pass
-        s.flush()
         return events
 
     def publish(self, events: list[Event]) -> None:
@@ -567,6 +567,7 @@ class Market:
                     )
                 if record is not None:
                     record(s, [order for _, order, _ in orders])
+                s.flush()
                 ids = [order.id for _, order, _ in orders]
                 trades: dict[int, list[MarketTrade]] = defaultdict(list)
                 for t in s.execute(
@@ -776,13 +777,17 @@ class Market:
         # LedgerError (no answer): the trades stay 'settling' for the reconciliation
         now = utcnow()
         with unit_of_work(self.platform.sessions) as s:
-            for t in batch:
-                row = s.get(MarketTrade, t.id)
-                assert row is not None
-                row.state = TradeState.SETTLED
-                row.tx_hash = res.receipt.tx_hash
-                row.block_number = res.receipt.block_number
-                row.settled_at = now
+            s.execute(
+                update(MarketTrade)
+                .where(MarketTrade.id.in_([t.id for t in batch]))
+                .values(
+                    state=TradeState.SETTLED,
+                    tx_hash=res.receipt.tx_hash,
+                    block_number=res.receipt.block_number,
+                    settled_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
         return len(batch)
 
     def _failed(self, trade: MarketTrade, reason: str) -> None:
