@@ -1256,6 +1256,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/map/china": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator's reviewed map of China by province (GeoJSON), with its 审图号 */
+        get: operations["china_map_api_v1_public_map_china_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/ledger/status": {
         parameters: {
             query?: never;
@@ -2208,6 +2225,22 @@ export interface components {
              */
             new_password: string;
         };
+        /**
+         * ChinaMapOut
+         * @description The operator's reviewed map of China by province, as a GeoJSON FeatureCollection
+         *     with one foreign member: the review number (审图号) and source to show under it.
+         */
+        ChinaMapOut: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
+            /** Attribution */
+            attribution: string;
+            /** Features */
+            features: components["schemas"]["MapFeature"][];
+        };
         /** CoinTransferIn */
         CoinTransferIn: {
             /**
@@ -2833,6 +2866,30 @@ export interface components {
              * @example correct-horse-42
              */
             password: string;
+        };
+        /** MapFeature */
+        MapFeature: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+            properties: components["schemas"]["MapProperties"];
+            /** Geometry */
+            geometry: {
+                [key: string]: unknown;
+            };
+        };
+        /** MapProperties */
+        MapProperties: {
+            /** Region */
+            region: string;
+            /** Adcode */
+            adcode: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
         };
         /** Me */
         Me: {
@@ -7054,6 +7111,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    china_map_api_v1_public_map_china_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChinaMapOut"];
+                };
+            };
+            /** @description the copy named by If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no map is configured (problem code china-map-not-configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
