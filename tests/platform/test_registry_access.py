@@ -40,6 +40,7 @@ POLICY: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", f"{R}/offsets/retirements/{{block_id}}/certificate"): SIGNED_IN,
     ("GET", f"{C}/status"): SIGNED_IN,
     ("GET", f"{C}/overview"): SUPERVISOR,
+    ("GET", f"{C}/overview/provinces"): SUPERVISOR,
     ("POST", f"{C}/surrenders/allowances"): frozenset({"enterprise"}),
     ("POST", f"{C}/surrenders/offsets"): frozenset({"enterprise"}),
     ("POST", f"{C}/deadlines"): frozenset({"regulator"}),

@@ -999,6 +999,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/overview/provinces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview's rows counted and summed by province (same filters, no paging) */
+        get: operations["overview_provinces_api_v1_compliance_overview_provinces_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/surrenders/allowances": {
         parameters: {
             query?: never;
@@ -3512,6 +3529,28 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * ProvinceFigures
+         * @description The overview's rows of one province (enterprises × years; one year: enterprises).
+         */
+        ProvinceFigures: {
+            /** Region */
+            region: string;
+            /** Province */
+            province: boolean;
+            /** Enterprises */
+            enterprises: number;
+            /** Compliant */
+            compliant: number;
+            /** Pending */
+            pending: number;
+            /** Deficit */
+            deficit: number;
+            /** Obligation */
+            obligation: number;
+            /** Gap */
+            gap: number;
         };
         /** PublicFigures */
         PublicFigures: {
@@ -6521,13 +6560,13 @@ export interface operations {
     overview_api_v1_compliance_overview_get: {
         parameters: {
             query?: {
+                offset?: number;
+                limit?: number;
+                sort?: string;
                 year?: number | null;
                 industry?: string | null;
                 region?: string | null;
                 status?: ("pending" | "compliant" | "deficit") | null;
-                offset?: number;
-                limit?: number;
-                sort?: string;
             };
             header?: never;
             path?: never;
@@ -6542,6 +6581,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_OverviewRow_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_provinces_api_v1_compliance_overview_provinces_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+                industry?: string | null;
+                region?: string | null;
+                status?: ("pending" | "compliant" | "deficit") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceFigures"][];
                 };
             };
             /** @description Validation Error */
