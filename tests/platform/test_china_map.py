@@ -283,3 +283,28 @@ def test_without_a_map_the_endpoint_is_a_404_problem(tmp_path: Path) -> None:
         problem = r.json()
         assert problem["code"] == "china-map-not-configured"
         assert "CARBONLEDGER_CHINA_MAP" in problem["detail"]
+
+
+@pytest.mark.parametrize("command", [["serve", "--dev"], ["run", "--check"]])
+def test_the_commands_stop_on_a_bad_map_before_starting_anything(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from carbonledger.cli import app
+
+    doc = fixture()
+    doc["features"][0]["geometry"] = None
+    path = write(tmp_path, doc)
+    monkeypatch.setenv("CARBONLEDGER_CHINA_MAP", str(path))
+    monkeypatch.setenv("CARBONLEDGER_CHINA_MAP_ATTRIBUTION", CREDIT)
+    monkeypatch.setenv("CARBONLEDGER_DATA_DIR", str(tmp_path / "data"))
+    options = ["--data-dir", str(tmp_path / "data")] if command[0] == "serve" else []
+    options += ["--dir", str(tmp_path / "run")] if command[0] == "run" else []
+    result = CliRunner().invoke(app, [*command, *options])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"CARBONLEDGER_CHINA_MAP={path}: features[0] (北京市 Beijing (110000)) has no geometry"
+        in result.output
+    )
+    assert not (tmp_path / "run").exists()  # no chain was started
