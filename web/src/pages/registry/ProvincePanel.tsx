@@ -60,9 +60,10 @@ export interface OverviewQuery {
 }
 
 export function ProvincePanel({ query, version }: { query: OverviewQuery; version: number }) {
-  const { t, fmt } = useI18n();
+  const { t, tx, fmt } = useI18n();
   const { api } = useSession();
-  const regionName = useRegionName();
+  // stable while the language is: the chart's option is rebuilt only when its input changes
+  const regionName = useCallback((code: string) => tx(`region.${code}`, code), [tx]);
   const [metric, setMetric] = useState<Metric>("deficitShare");
   const map = useChinaMap(api);
   const { year, industry, region, status } = query;
@@ -134,6 +135,7 @@ function MapView({ map, rows, metric, tooltip, format }: ViewProps & { map: Chin
         label={t("registry.overview.mapLabel", { metric: t(`registry.overview.metric.${metric}`) })}
       />
       <Space direction="vertical" size={4} style={{ width: "100%" }}>
+        {rows.length === 0 ? <Typography.Text type="secondary">{t("registry.overview.empty")}</Typography.Text> : null}
         {joined.offMap.length > 0 ? (
           <Typography.Text type="secondary" data-testid="off-map">
             {t("registry.overview.offMap", { regions: joined.offMap.map((f) => `${regionName(f.region)} (${f.enterprises})`).join(", ") })}
