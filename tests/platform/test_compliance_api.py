@@ -211,3 +211,79 @@ def test_deficit_after_the_deadline_is_penalised_with_a_deduction_next_period(ap
     listed = late.ok("GET", "/api/v1/compliance/penalties")
     assert [p["id"] for p in listed["items"]] == [pen["id"]]
     assert fine.ok("GET", "/api/v1/compliance/penalties")["total"] == 0
+
+
+def test_the_overview_by_province_counts_every_row_keyed_as_the_map(api: Api) -> None:
+    compliant = api.organisation(
+        "enterprise", "河北达标 Hebei Done", industry="steel", region="CN-HE"
+    )
+    pending = api.organisation("enterprise", "河北待缴 Hebei Due", industry="steel", region="CN-HE")
+    # the same province under its pre-2017 ISO code and its current one
+    old_code = api.organisation("enterprise", "Beijing Old Code", industry="power", region="CN-11")
+    new_code = api.organisation("enterprise", "Beijing New Code", industry="power", region="CN-BJ")
+    abroad = api.organisation("enterprise", "Abroad Co", industry="power", region="US-CA")
+    allocate(api, 2024, {compliant.org_id: 100})
+    api.regulator.ok("POST", "/api/v1/compliance/eligibility", json={"year": 2024, "vintage": 2024})
+    for who, tonnes in [
+        (compliant, 100),
+        (pending, 300),
+        (old_code, 200),
+        (new_code, 50),
+        (abroad, 10),
+    ]:
+        confirmed_report(api, who.org_id, 2024, tonnes)
+    compliant.ok(
+        "POST",
+        "/api/v1/compliance/surrenders/allowances",
+        201,
+        json={"year": 2024, "vintage": 2024, "amount": 100},
+    )
+    url = "/api/v1/compliance/overview/provinces"
+    assert compliant.get(url).status_code == 403
+    figures = api.regulator.ok("GET", url, params={"year": 2024})
+    assert figures == [
+        {
+            "region": "CN-BJ",
+            "province": True,
+            "enterprises": 2,
+            "compliant": 0,
+            "pending": 2,
+            "deficit": 0,
+            "obligation": 250,
+            "gap": 250,
+        },
+        {
+            "region": "CN-HE",
+            "province": True,
+            "enterprises": 2,
+            "compliant": 1,
+            "pending": 1,
+            "deficit": 0,
+            "obligation": 400,
+            "gap": 300,
+        },
+        {
+            "region": "US-CA",
+            "province": False,
+            "enterprises": 1,
+            "compliant": 0,
+            "pending": 1,
+            "deficit": 0,
+            "obligation": 10,
+            "gap": 10,
+        },
+    ]
+    # the overview's filters apply, as to its table
+    steel = api.regulator.ok("GET", url, params={"year": 2024, "industry": "steel"})
+    assert [(f["region"], f["enterprises"]) for f in steel] == [("CN-HE", 2)]
+    past = datetime.now(UTC) - timedelta(days=1)
+    api.regulator.ok(
+        "POST", "/api/v1/compliance/deadlines", json={"year": 2024, "deadline": past.isoformat()}
+    )
+    short = api.regulator.ok("GET", url, params={"year": 2024, "status": "deficit"})
+    assert [(f["region"], f["deficit"]) for f in short] == [
+        ("CN-BJ", 2),
+        ("CN-HE", 1),
+        ("US-CA", 1),
+    ]
+    assert api.regulator.ok("GET", url, params={"year": 2023}) == []

@@ -11,12 +11,21 @@ import { fileURLToPath } from "node:url";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const python = process.env.CARBONLEDGER_PYTHON ?? path.join(repo, ".venv", "bin", "python");
 const STARTUP_MS = 240_000;
+/** shown under the e2e back end's map: the squares are test data, not a map of China */
+export const MAP_ATTRIBUTION = "SYNTHETIC TEST DATA: squares by province, not a map of China";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const child = spawn(python, ["-m", "carbonledger.devtools.webapp"], {
     cwd: repo,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CARBONLEDGER_WEB_DIST: path.join(repo, "web", "dist") },
+    env: {
+      ...process.env,
+      CARBONLEDGER_WEB_DIST: path.join(repo, "web", "dist"),
+      // the overview's choropleth on the synthetic test squares (tests/fixtures): no map of
+      // China is bundled, an operator configures a reviewed one (README: "A map of China")
+      CARBONLEDGER_CHINA_MAP: path.join(repo, "tests", "fixtures", "synthetic-province-squares.geojson"),
+      CARBONLEDGER_CHINA_MAP_ATTRIBUTION: MAP_ATTRIBUTION,
+    },
   });
   let log = "";
   child.stderr.on("data", (chunk: Buffer) => {

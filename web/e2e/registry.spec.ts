@@ -6,6 +6,7 @@
  * owed) → the explorer traces the allocation with block numbers and transaction hashes.
  * Public statistics and the public explorer need no sign-in.
  */
+import { MAP_ATTRIBUTION } from "./backend";
 import { expect, test } from "./fixtures";
 import { chooseLanguage, DEMO_PASSWORD, REGULATOR, signIn, signOut } from "./steps/common";
 import { allocateBatch, balanceOf, organisationId, previewBenchmark, transferAllowances } from "./steps/registry";
@@ -28,6 +29,14 @@ test("allocate → balance → transfer → compliance → trace in the explorer
   await page.getByTestId("nav-/app/compliance-overview").click();
   await expect(page.getByRole("heading", { name: ui.t("registry.overview.title") })).toBeVisible();
   await ui.screen("registry-compliance-overview");
+  // the e2e back end serves the synthetic squares as its map: the choropleth, not the tiles
+  const provinces = page.getByTestId("province-map");
+  await provinces.scrollIntoViewIfNeeded();
+  await expect(provinces.getByRole("img", { name: ui.t("registry.overview.mapLabel", { metric: ui.t("registry.overview.metric.deficitShare") }) })).toBeVisible();
+  await expect(provinces.locator("svg path").first()).toBeVisible();
+  await expect(page.getByTestId("map-attribution")).toHaveText(MAP_ATTRIBUTION);
+  await expect(page.getByTestId("province-grid")).toHaveCount(0);
+  await ui.screen("registry-compliance-provinces");
   await signOut(page, ui);
 
   // the enterprise: dashboard, balance, transfer

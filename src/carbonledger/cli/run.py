@@ -169,6 +169,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start carbonledger: 3-node chain, contracts, API with demo data; Ctrl-C stops."""
         from carbonledger.chain.devnet import Devnet, DevnetError
+        from carbonledger.platform import geo
+        from carbonledger.platform.config import ConfigError, Settings
+
+        # settings read from files are checked before anything starts
+        settings = Settings.from_env()
+        if settings.china_map is not None:
+            try:
+                geo.load(settings.china_map, settings.china_map_attribution)
+            except ConfigError as err:
+                typer.secho(str(err), err=True, fg=typer.colors.RED)
+                raise typer.Exit(2) from None
 
         typer.echo("carbonledger — accounting engine: example submissions")
         for line in _summary_of_examples():

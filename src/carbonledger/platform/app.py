@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from carbonledger.ledger import Signer
 from carbonledger.ledger.deploy import AddressBook
-from carbonledger.platform import errors
+from carbonledger.platform import errors, geo
 from carbonledger.platform.config import ConfigError, Settings
 from carbonledger.platform.crypto import MasterKey
 from carbonledger.platform.db import make_engine, session_factory, unit_of_work
@@ -89,6 +89,12 @@ class Platform:
     def __init__(self, settings: Settings, gateway: LedgerGateway | None = None) -> None:
         settings.require_secrets()
         self.settings = settings
+        #: the operator's map of China, checked first: a bad file stops the start
+        self.china_map: geo.ChinaMap | None = (
+            geo.load(settings.china_map, settings.china_map_attribution)
+            if settings.china_map is not None
+            else None
+        )
         self.engine = make_engine(settings.database_url)
         self.sessions = session_factory(self.engine)
         self.tokens = Tokens(

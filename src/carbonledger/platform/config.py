@@ -69,6 +69,11 @@ class Settings:
     node_urls: tuple[str, ...] = ()
     #: the web UI's production build served at / (None: the source tree's web/dist)
     web_dist: Path | None = None
+    #: a reviewed standard map of China by province (GeoJSON FeatureCollection) to draw
+    #: the regulator's overview on; None: the overview shows a grid of province tiles
+    china_map: Path | None = None
+    #: the map's review number (审图号) and source, shown under it; required with a map
+    china_map_attribution: str = ""
 
     @property
     def evidence_dir(self) -> Path:
@@ -131,6 +136,10 @@ class Settings:
                 ) from None
         if (web := get("WEB_DIST")) is not None:
             values["web_dist"] = Path(web)
+        if (china := get("CHINA_MAP")) is not None:
+            values["china_map"] = Path(china)
+        if (credit := get("CHINA_MAP_ATTRIBUTION")) is not None:
+            values["china_map_attribution"] = credit
         if (origins := get("CORS_ORIGINS")) is not None:
             values["cors_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
         values.update(overrides)

@@ -999,6 +999,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/overview/provinces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview's rows counted and summed by province (same filters, no paging) */
+        get: operations["overview_provinces_api_v1_compliance_overview_provinces_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/surrenders/allowances": {
         parameters: {
             query?: never;
@@ -1248,6 +1265,23 @@ export interface paths {
         };
         /** Aggregate figures for the public (no single enterprise's data) */
         get: operations["public_figures_api_v1_public_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/map/china": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator's reviewed map of China by province (GeoJSON), with its 审图号 */
+        get: operations["china_map_api_v1_public_map_china_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2231,6 +2265,22 @@ export interface components {
              */
             new_password: string;
         };
+        /**
+         * ChinaMapOut
+         * @description The operator's reviewed map of China by province, as a GeoJSON FeatureCollection
+         *     with one foreign member: the review number (审图号) and source to show under it.
+         */
+        ChinaMapOut: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
+            /** Attribution */
+            attribution: string;
+            /** Features */
+            features: components["schemas"]["MapFeature"][];
+        };
         /** CoinTransferIn */
         CoinTransferIn: {
             /**
@@ -2856,6 +2906,30 @@ export interface components {
              * @example correct-horse-42
              */
             password: string;
+        };
+        /** MapFeature */
+        MapFeature: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+            properties: components["schemas"]["MapProperties"];
+            /** Geometry */
+            geometry: {
+                [key: string]: unknown;
+            };
+        };
+        /** MapProperties */
+        MapProperties: {
+            /** Region */
+            region: string;
+            /** Adcode */
+            adcode: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
         };
         /** Me */
         Me: {
@@ -3520,6 +3594,28 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * ProvinceFigures
+         * @description The overview's rows of one province (enterprises × years; one year: enterprises).
+         */
+        ProvinceFigures: {
+            /** Region */
+            region: string;
+            /** Province */
+            province: boolean;
+            /** Enterprises */
+            enterprises: number;
+            /** Compliant */
+            compliant: number;
+            /** Pending */
+            pending: number;
+            /** Deficit */
+            deficit: number;
+            /** Obligation */
+            obligation: number;
+            /** Gap */
+            gap: number;
         };
         /** PublicFigures */
         PublicFigures: {
@@ -6529,13 +6625,13 @@ export interface operations {
     overview_api_v1_compliance_overview_get: {
         parameters: {
             query?: {
+                offset?: number;
+                limit?: number;
+                sort?: string;
                 year?: number | null;
                 industry?: string | null;
                 region?: string | null;
                 status?: ("pending" | "compliant" | "deficit") | null;
-                offset?: number;
-                limit?: number;
-                sort?: string;
             };
             header?: never;
             path?: never;
@@ -6550,6 +6646,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_OverviewRow_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_provinces_api_v1_compliance_overview_provinces_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+                industry?: string | null;
+                region?: string | null;
+                status?: ("pending" | "compliant" | "deficit") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceFigures"][];
                 };
             };
             /** @description Validation Error */
@@ -7119,6 +7249,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    china_map_api_v1_public_map_china_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChinaMapOut"];
+                };
+            };
+            /** @description the copy named by If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no map is configured (problem code china-map-not-configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

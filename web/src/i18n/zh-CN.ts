@@ -1184,6 +1184,16 @@ export const zhCN = {
   "registry.rules.confirmWithdraw": "撤销 {vintage} 年度配额用于 {year} 年度清缴的资格？此变更将写入区块链。",
   "registry.rules.allowed": "{vintage} 年度配额已可用于 {year} 年度清缴",
   "registry.rules.withdrawn": "{vintage} 年度配额不再可用于 {year} 年度清缴",
+  "registry.overview.byProvince": "分省概况",
+  "registry.overview.metric": "指标",
+  "registry.overview.metric.deficitShare": "未足额清缴占比",
+  "registry.overview.metric.enterprises": "企业数",
+  "registry.overview.metric.obligation": "应清缴量",
+  "registry.overview.metric.gap": "清缴缺口",
+  "registry.overview.mapLabel": "分省地图：{metric}",
+  "registry.overview.noFigures": "无已确认报告",
+  "registry.overview.offMap": "未在地图上显示的地区：{regions}",
+  "registry.overview.mapNote": "平台运营方可在 {setting} 中配置经审核的标准地图（含审图号），此处即改为分省地图。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

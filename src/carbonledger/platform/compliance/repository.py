@@ -97,3 +97,20 @@ def overview_query(now: datetime) -> Select[Any]:
         .where(r.c.state == int(ReportState.CONFIRMED))
     ).subquery("overview")
     return select(inner)
+
+
+def region_groups(session: Session, overview: Select[Any]) -> list[tuple[str, str, int, int, int]]:
+    """(region as stored, status, rows, obligation, gap) of a (filtered) overview query."""
+    o = overview.subquery()
+    q = (
+        select(
+            o.c.region,
+            o.c.status,
+            func.count(),
+            func.coalesce(func.sum(o.c.obligation), 0),
+            func.coalesce(func.sum(o.c.gap), 0),
+        )
+        .group_by(o.c.region, o.c.status)
+        .order_by(o.c.region, o.c.status)
+    )
+    return [(r, st, int(n), int(ob), int(gap)) for r, st, n, ob, gap in session.execute(q)]

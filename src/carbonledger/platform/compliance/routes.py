@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
+from sqlalchemy import Select
 
 from carbonledger.platform import audit
 from carbonledger.platform.compliance import repository as repo
@@ -19,6 +21,7 @@ from carbonledger.platform.compliance.schemas import (
     OverviewRow,
     PenaltyIn,
     PenaltyOut,
+    ProvinceFigures,
     RulesOut,
     StatusOut,
     SurrenderAllowancesIn,
@@ -75,6 +78,40 @@ OVERVIEW_SORT = (
 )
 
 
+@dataclass(frozen=True)
+class OverviewFilter:
+    year: int | None
+    industry: str | None
+    region: str | None
+    standing: str | None
+
+    def apply(self, q: Select[Any]) -> Select[Any]:
+        cols = q.selected_columns
+        if self.year is not None:
+            q = q.where(cols.year == self.year)
+        if self.industry is not None:
+            q = q.where(cols.industry == self.industry)
+        if self.region is not None:
+            q = q.where(cols.region == self.region)
+        if self.standing is not None:
+            q = q.where(cols.status == self.standing)
+        return q
+
+
+def overview_filter(
+    year: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    industry: Annotated[str | None, Query(max_length=32)] = None,
+    region: Annotated[str | None, Query(max_length=16)] = None,
+    standing: Annotated[
+        Literal["pending", "compliant", "deficit"] | None, Query(alias="status")
+    ] = None,
+) -> OverviewFilter:
+    return OverviewFilter(year, industry, region, standing)
+
+
+Filter = Annotated[OverviewFilter, Depends(overview_filter)]
+
+
 @router.get(
     "/overview",
     response_model=Page[OverviewRow],
@@ -83,12 +120,7 @@ OVERVIEW_SORT = (
 def overview(
     request: Request,
     _: Supervisor,
-    year: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
-    industry: Annotated[str | None, Query(max_length=32)] = None,
-    region: Annotated[str | None, Query(max_length=16)] = None,
-    standing: Annotated[
-        Literal["pending", "compliant", "deficit"] | None, Query(alias="status")
-    ] = None,
+    f: Filter,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     sort: Annotated[str, Query(pattern=r"^-?[a-z_]+$", max_length=32)] = "org_id",
@@ -103,22 +135,25 @@ def overview(
         )
     platform = platform_of(request)
     now = chain_time(platform.require_gateway())
-    q = repo.overview_query(now)
+    q = f.apply(repo.overview_query(now))
     cols = q.selected_columns
-    if year is not None:
-        q = q.where(cols.year == year)
-    if industry is not None:
-        q = q.where(cols.industry == industry)
-    if region is not None:
-        q = q.where(cols.region == region)
-    if standing is not None:
-        q = q.where(cols.status == standing)
     column = cols[name]
     order = [column.desc() if sort.startswith("-") else column.asc(), cols.org_id, cols.year]
     with work(request) as s:
         rows, total = registry.page(s, q, order, offset, limit)
     items = [OverviewRow.model_validate(r, from_attributes=True) for r in rows]
     return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get(
+    "/overview/provinces",
+    response_model=list[ProvinceFigures],
+    summary="The overview's rows counted and summed by province (same filters, no paging)",
+)
+def overview_provinces(request: Request, _: Supervisor, f: Filter) -> list[ProvinceFigures]:
+    now = chain_time(platform_of(request).require_gateway())
+    with work(request) as s:
+        return service.province_figures(s, f.apply(repo.overview_query(now)))
 
 
 @router.post(

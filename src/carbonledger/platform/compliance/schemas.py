@@ -157,3 +157,20 @@ class PenaltyOut(BaseModel):
     deduct_tx: str | None
     block_number: int
     created_at: datetime
+
+
+class ProvinceFigures(BaseModel):
+    """The overview's rows of one province (enterprises × years; one year: enterprises)."""
+
+    #: the province's ISO 3166-2:CN code (CN-BJ; a stored pre-2017 CN-11 is counted as
+    #: CN-BJ), or the region as stored when it is not a province of China
+    region: str
+    #: whether `region` is one of China's 34 provincial-level divisions (drawn on a map)
+    province: bool
+    enterprises: int
+    compliant: int
+    pending: int
+    deficit: int
+    #: tonnes owed (verified emissions) and still missing, summed
+    obligation: int
+    gap: int

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger import ComplianceStatus, RevertError, Signer, TxResult
+from carbonledger.platform import geo
 from carbonledger.platform.compliance import repository as repo
 from carbonledger.platform.compliance.models import (
     Deadline,
@@ -32,6 +34,7 @@ from carbonledger.platform.compliance.schemas import (
     ChainChange,
     DeadlineIn,
     PenaltyIn,
+    ProvinceFigures,
     RulesOut,
     StatusOut,
     SurrenderAllowancesIn,
@@ -406,3 +409,34 @@ def apply_pending(
             )
         )
     return out
+
+
+def province_figures(session: Session, overview: Select[Any]) -> list[ProvinceFigures]:
+    """The overview's rows by province, keyed as a map of China keys them (ISO 3166-2:CN
+    since 2017: a region stored with its older code ``CN-11`` counts as ``CN-BJ``); regions
+    that are no province of China keep their stored code and ``province=False``. Provinces
+    in GB/T 2260 order, then the rest by code."""
+    out: dict[str, ProvinceFigures] = {}
+    for region, standing, rows, obligation, gap in repo.region_groups(session, overview):
+        found = geo.province_of(region)
+        key = found.code if found is not None else region
+        fig = out.setdefault(
+            key,
+            ProvinceFigures(
+                region=key,
+                province=found is not None,
+                enterprises=0,
+                compliant=0,
+                pending=0,
+                deficit=0,
+                obligation=0,
+                gap=0,
+            ),
+        )
+        fig.enterprises += rows
+        fig.obligation += obligation
+        fig.gap += gap
+        if standing in ("compliant", "pending", "deficit"):
+            setattr(fig, standing, getattr(fig, standing) + rows)
+    order = {p.code: i for i, p in enumerate(geo.PROVINCES)}
+    return sorted(out.values(), key=lambda f: (order.get(f.region, len(order)), f.region))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from carbonledger.platform.deps import AdminOnly, Anyone, SignedIn, platform_of, work
+from carbonledger.platform.errors import Problem
 from carbonledger.platform.explorer import service
 from carbonledger.platform.explorer.schemas import (
     Blocks,
+    ChinaMapOut,
     History,
     LedgerStatus,
     PublicFigures,
@@ -170,6 +172,48 @@ def public_figures(
 ) -> PublicFigures:
     with work(request) as s:
         return service.public_figures(s, platform_of(request), year)
+
+
+#: browsers keep the map an hour, then ask again with If-None-Match (a 304 is a few bytes)
+MAP_CACHE_CONTROL = "public, max-age=3600"
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match against one ETag (weak comparison, RFC 9110 § 13.1.2)."""
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+@router.get(
+    "/public/map/china",
+    response_model=ChinaMapOut,
+    tags=["public"],
+    summary="The operator's reviewed map of China by province (GeoJSON), with its 审图号",
+    responses={
+        304: {"description": "the copy named by If-None-Match is current"},
+        404: {"description": "no map is configured (problem code china-map-not-configured)"},
+    },
+)
+def china_map(request: Request, _: Anyone) -> Response:
+    found = platform_of(request).china_map
+    if found is None:
+        raise Problem(
+            404,
+            "china-map-not-configured",
+            "this platform has no map of China: its operator can set CARBONLEDGER_CHINA_MAP "
+            "to a reviewed standard map (GeoJSON by province) and "
+            "CARBONLEDGER_CHINA_MAP_ATTRIBUTION to its review number (审图号)",
+        )
+    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    etag = found.etag_gzip if gzipped else found.etag
+    headers = {"ETag": etag, "Cache-Control": MAP_CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if _etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(
+        found.gzipped if gzipped else found.body, media_type="application/json", headers=headers
+    )
 
 
 @router.get(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -127,3 +127,29 @@ class Blocks(BaseModel):
     indexed_block: int
     #: the newest blocks that hold platform events, newest first
     blocks: list[BlockSummary]
+
+
+class MapProperties(BaseModel):
+    #: the platform's region code (ISO 3166-2:CN, e.g. CN-BJ); "" for a feature of the
+    #: whole country (its outline, the South China Sea's dashed line)
+    region: str
+    #: GB/T 2260 code, e.g. 110000
+    adcode: str
+    name: str
+    name_en: str
+
+
+class MapFeature(BaseModel):
+    type: Literal["Feature"]
+    properties: MapProperties
+    #: a GeoJSON Polygon or MultiPolygon
+    geometry: dict[str, Any]
+
+
+class ChinaMapOut(BaseModel):
+    """The operator's reviewed map of China by province, as a GeoJSON FeatureCollection
+    with one foreign member: the review number (审图号) and source to show under it."""
+
+    type: Literal["FeatureCollection"]
+    attribution: str
+    features: list[MapFeature]

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Row, Select, Skeleton, Space, Table, Tooltip, Typography } from "antd";
+import { Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Row, Select, Skeleton, Space, Table, Typography } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import { call, type Schemas } from "../../api/client";
@@ -13,6 +13,7 @@ import { useIndustryName, useRegionName } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import { ActionDialog } from "./ActionDialog";
+import { ProvincePanel } from "./ProvincePanel";
 import { RowStanding, TxHash, useYears, useYuan } from "./common";
 
 type Row_ = Schemas["OverviewRow"];
@@ -58,42 +59,6 @@ function StandingChart({ title, rows, by, name }: { title: string; rows: Row_[];
           ))}
         </Space>
       ) : null}
-    </Card>
-  );
-}
-
-/** Each province as a cell coloured by its share of enterprises in deficit (no map data is bundled). */
-function ProvinceGrid({ rows }: { rows: Row_[] }) {
-  const { t } = useI18n();
-  const regionName = useRegionName();
-  const present = REGIONS.filter((r) => rows.some((row) => row.region === r));
-  return (
-    <Card title={t("registry.overview.provinces")}>
-      {present.length === 0 ? (
-        <Empty description={t("registry.overview.empty")} />
-      ) : (
-        <Row gutter={[8, 8]}>
-          {present.map((code) => {
-            const mine = rows.filter((r) => r.region === code);
-            const deficit = mine.filter((r) => r.status === "deficit").length;
-            const share = deficit / mine.length;
-            return (
-              <Col key={code} xs={12} sm={8} md={6} lg={4}>
-                <Tooltip title={t("registry.overview.provinceTip", { n: mine.length, deficit })}>
-                  <div
-                    style={{ padding: 8, borderRadius: 6, background: `rgba(212, 56, 13, ${0.08 + share * 0.6})`, color: share > 0.6 ? "#fff" : "#1f1f1f", textAlign: "center" }}
-                  >
-                    <div style={{ fontWeight: 600 }}>{regionName(code)}</div>
-                    <div style={{ fontSize: 12 }}>
-                      {deficit}/{mine.length}
-                    </div>
-                  </div>
-                </Tooltip>
-              </Col>
-            );
-          })}
-        </Row>
-      )}
     </Card>
   );
 }
@@ -194,7 +159,7 @@ export function ComplianceOverview() {
       </Row>
       <Row gutter={[24, 24]}>
         <Col xs={24} lg={12}>
-          <ProvinceGrid rows={rows} />
+          <ProvincePanel query={{ year, industry, region, status }} version={version} />
         </Col>
         <Col xs={24} lg={12}>
           <RulesCard initialYear={year} />
