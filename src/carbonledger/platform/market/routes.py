@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from sqlalchemy import select
 
 from carbonledger.market.engine import OrderType, Side, TimeInForce
-from carbonledger.platform import audit
+from carbonledger.platform import audit, problem_codes
 from carbonledger.platform.deps import (
     Anyone,
     EnterpriseOnly,
@@ -58,7 +58,7 @@ from carbonledger.platform.market.schemas import (
     TapeEntry,
     TradePublic,
 )
-from carbonledger.platform.market.service import Market
+from carbonledger.platform.market.service import Market, engine_code
 from carbonledger.platform.security import Kind, Principal, allow
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
@@ -196,7 +196,9 @@ def create_instrument(body: InstrumentCreate, request: Request, p: RegulatorOnly
     code = f"CEA-{body.vintage}"
     with market.lock, work(request) as s:
         if s.get(MarketInstrument, code) is not None or code in market.engine.books:
-            raise conflict("instrument-exists", f"{code} is already listed", "body:vintage")
+            raise conflict(
+                "instrument-exists", f"{code} is already listed", "body:vintage", instrument=code
+            )
         row = MarketInstrument(
             code=code,
             vintage=body.vintage,
@@ -215,6 +217,10 @@ def create_instrument(body: InstrumentCreate, request: Request, p: RegulatorOnly
                 "bad-tick",
                 f"the reference price {body.reference_price} is not on the {body.tick}-cent tick",
                 field="body:reference_price",
+                params={
+                    "price_cents_per_t": body.reference_price,
+                    "tick_cents_per_t": body.tick,
+                },
             )
         s.add(row)
         market.list_instrument(s, row, body.open)
@@ -472,8 +478,12 @@ def place_order(
     if order.state == "rejected":
         # the escrow is released by the settler; the refusal is the answer
         market.wake.set()
+        code = engine_code(order.reason.split(":")[0])
         raise conflict(
-            order.reason.split(":")[0].replace("_", "-"), order.reason.split(": ", 1)[-1], "body"
+            code,
+            order.reason.split(": ", 1)[-1],
+            "body",
+            **problem_codes.pick(code, quantity_t=order.quantity, instrument=order.instrument),
         )
     return idem.finish(out, 201)
 
