@@ -83,7 +83,7 @@ def test_surrender_allowances_and_offsets_within_the_cap_until_compliant(api: Ap
     assert problem["params"] == {
         "year": 2024,
         "cap_t": 50,
-        "cap_bps": 500,
+        "share_bps": 500,
         "left_t": 50,
         "want_t": 51,
     }

@@ -191,12 +191,21 @@ def test_params_at_each_site_are_declared() -> None:
     assert wrong == {}
 
 
+#: codes whose params name one value in either of two units (only one is sent)
+ALTERNATIVE_UNITS = {"insufficient-balance"}
+
+
 def test_declared_params_name_their_unit() -> None:
     for code, spec in CODES.items():
         assert len(set(spec.params)) == len(spec.params), code
         for name in spec.params:
             assert name == name.lower() and name.replace("_", "").isalnum(), (code, name)
             assert placeholder(name), (code, name)
+        # two params must not fill the same placeholder ({cap} from cap_t and cap_bps)
+        names = [placeholder(n) for n in spec.params]
+        if code not in ALTERNATIVE_UNITS:
+            assert len(set(names)) == len(names), code
+    assert placeholder("price_cents_per_t") == "price" and placeholder("lot_t") == "lot"
 
 
 def test_a_problem_checks_its_code_and_params() -> None:

@@ -126,7 +126,7 @@ CODES: dict[str, Code] = {
         "the offset credits would exceed the year's offset cap",
         "year",
         "cap_t",
-        "cap_bps",
+        "share_bps",
         "left_t",
         "want_t",
     ),

@@ -238,7 +238,7 @@ def surrender_offsets(
             "body:amount",
             year=body.year,
             cap_t=st.offset_cap,
-            cap_bps=st.offset_cap_bps,
+            share_bps=st.offset_cap_bps,
             left_t=left,
             want_t=body.amount,
         )
