@@ -11,7 +11,7 @@ import { call, type Schemas } from "../../api/client";
 import type { ApiError } from "../../api/errors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { asApiError } from "../../lib/problems";
+import { asApiError, problemText } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import { ActivityForm, type ActivityValues } from "./ActivityForm";
@@ -170,7 +170,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         .map((e) => ({ name: formFieldOf(e.field, guide.data as MethodologyGuide), errors: [e.message] }))
         .filter((f): f is { name: (string | number)[]; errors: string[] } => f.name !== null);
       if (placed.length) linesForm.setFields(placed as FieldList);
-      if (problem.field === "body:document.period") setupForm.setFields([{ name: "year", errors: [i18n.tx(`error.${problem.code}`, problem.detail)] }]);
+      if (problem.field === "body:document.period") setupForm.setFields([{ name: "year", errors: [problemText(problem, i18n)] }]);
       setError(problem);
     } finally {
       setBusy(false);
