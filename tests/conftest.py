@@ -23,3 +23,15 @@ def _cheap_password_hashing() -> Iterator[None]:
     security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     security._hasher = saved
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _strict_problem_codes() -> Iterator[None]:
+    """A problem whose code or params are not registered (platform/problem_codes.py) fails
+    the test that raises it; a server only logs it."""
+    from carbonledger.platform import errors
+
+    saved = errors.STRICT_CODES
+    errors.STRICT_CODES = True
+    yield
+    errors.STRICT_CODES = saved

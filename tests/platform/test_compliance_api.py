@@ -58,6 +58,7 @@ def test_surrender_allowances_and_offsets_within_the_cap_until_compliant(api: Ap
     closed = ent.post("/api/v1/compliance/surrenders/allowances", json=body)
     assert closed.status_code == 409 and closed.json()["code"] == "vintage-not-eligible"
     assert closed.json()["field"] == "body:vintage"
+    assert closed.json()["params"] == {"vintage": 2024, "year": 2024}
     rules = ent.ok("GET", "/api/v1/compliance/rules/2024")
     assert rules["offset_cap_bps"] == 500 and rules["deadline"] is None
     assert [(r["vintage"], r["eligible"]) for r in rules["vintages"]] == [
@@ -79,6 +80,13 @@ def test_surrender_allowances_and_offsets_within_the_cap_until_compliant(api: Ap
     assert problem["code"] == "offset-cap-exceeded" and problem["field"] == "body:amount"
     assert "offset cap for 2024 is 50 t" in problem["detail"]
     assert "5 %" in problem["detail"]
+    assert problem["params"] == {
+        "year": 2024,
+        "cap_t": 50,
+        "share_bps": 500,
+        "left_t": 50,
+        "want_t": 51,
+    }
 
     part = ent.ok(
         "POST",
@@ -114,6 +122,7 @@ def test_surrender_allowances_and_offsets_within_the_cap_until_compliant(api: Ap
         json={"year": 2024, "vintage": 2024, "amount": 1},
     )
     assert more.status_code == 409 and more.json()["code"] == "exceeds-obligation"
+    assert more.json()["params"] == {"year": 2024, "remaining_t": 0, "want_t": 1}
 
     assert ent.get(status_url, params={"year": 2024, "org_id": other.org_id}).status_code == 404
     seen = api.regulator.ok("GET", status_url, params={"year": 2024, "org_id": ent.org_id})

@@ -105,17 +105,28 @@ def test_rejections_never_touch_the_chain(api: Api) -> None:
     r = poor.post("/api/v1/market/orders", json=order("sell", 10, 8000))
     assert r.status_code == 409 and r.json()["code"] == "insufficient-allowances"
     assert CODE in r.json()["detail"] and r.json()["field"] == "body:quantity"
+    assert r.json()["params"] == {"quantity_t": 10}
     r = poor.post("/api/v1/market/orders", json=order("buy", 10, 8000))
     assert r.status_code == 409 and r.json()["code"] == "insufficient-coin"
     assert "carbon coin" in r.json()["detail"]
+    assert r.json()["params"] == {"amount_cents": 10 * 8000}
     r = poor.post("/api/v1/market/orders", json=order("buy", 10, 9000))
     assert r.status_code == 422 and r.json()["code"] == "price-limit"
     assert r.json()["field"] == "body:price"
+    # the numbers of the English detail, for the UI's own sentence
+    assert r.json()["params"] == {
+        "price_cents_per_t": 9000,
+        "low_cents_per_t": 7200,
+        "high_cents_per_t": 8800,
+    }
+    assert "7200..8800" in r.json()["detail"]
     r = poor.post("/api/v1/market/orders", json=order("buy", 15, 8000))
     assert r.status_code == 422 and r.json()["code"] == "bad-lot"
+    assert r.json()["params"] == {"quantity_t": 15, "lot_t": 10}
     api.regulator.ok("POST", f"/api/v1/market/instruments/{CODE}/session", json={"open": False})
     r = poor.post("/api/v1/market/orders", json=order("buy", 10, 8000))
     assert r.status_code == 409 and r.json()["code"] == "market-closed"
+    assert r.json()["params"] == {"instrument": CODE}
     api.regulator.ok("POST", f"/api/v1/market/instruments/{CODE}/session", json={"open": True})
     # the two escrow attempts reverted; nothing else reached the chain
     assert api.platform.require_gateway().suite.settlement.order_count() == before
@@ -142,8 +153,14 @@ def test_negotiated_trade(market_api: Api) -> None:
     }
     r = seller.post("/api/v1/market/deals", json=small)
     assert r.status_code == 422 and r.json()["code"] == "below-minimum"
+    assert r.json()["params"] == {"quantity_t": 100, "minimum_t": 500}
+    assert r.json()["errors"][0]["type"] == "below-minimum"
     r = seller.post("/api/v1/market/deals", json={**small, "quantity": 600, "price": 12000})
     assert r.status_code == 422 and r.json()["code"] == "outside-band"
+    assert r.json()["params"]["price_cents_per_t"] == 12000
+    assert (
+        "{low_cents_per_t}..{high_cents_per_t}".format(**r.json()["params"]) in (r.json()["detail"])
+    )
     # ±30 %: 9000 is outside the book's ±10 % but inside the block band
     deal = seller.ok(
         "POST", "/api/v1/market/deals", 201, json={**small, "quantity": 600, "price": 9000}

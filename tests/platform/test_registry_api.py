@@ -129,6 +129,7 @@ def test_transfers_coin_deposit_and_withdrawal_and_visibility(api: Api) -> None:
     assert too_much.json()["code"] == "insufficient-balance"
     assert too_much.json()["field"] == "body:amount"
     assert "700" in too_much.json()["detail"]
+    assert too_much.json()["params"] == {"have_t": 700, "want_t": 701}
     # another organisation's balances are not there for an enterprise; the regulator sees them
     assert a.get("/api/v1/registry/balances", params={"org_id": b.org_id}).status_code == 404
     seen = api.regulator.ok("GET", "/api/v1/registry/balances", params={"org_id": b.org_id})
@@ -179,6 +180,7 @@ def test_transfers_coin_deposit_and_withdrawal_and_visibility(api: Api) -> None:
         json={"bank_org_id": bank.org_id, "amount_cents": 20_000_01},
     )
     assert over.status_code == 409 and over.json()["code"] == "insufficient-balance"
+    assert over.json()["params"]["want_cents"] == 20_000_01
     burn = bank.post("/api/v1/registry/coin/burns", json={"amount_cents": 1, "reference": "x"})
     assert burn.status_code == 409 and burn.json()["field"] == "body:amount_cents"
     r = a.ok(

@@ -184,3 +184,26 @@ test("the regulator sees surveillance alerts and the market overview", async ({ 
   await expect(page.getByTestId("market-overview").getByRole("row").filter({ hasText: CODE })).toBeVisible();
   await ui.screen("market-surveillance");
 });
+
+test("at tablet width the trading screen and the market data fit the window", async ({ page, ui, request }) => {
+  // listing the instrument touches no chain; nothing here places an order
+  await ensureInstrument(request);
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const fits = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.goto("/");
+  await chooseLanguage(page, ui);
+  await page.goto("/market");
+  await expect(page.getByRole("heading", { name: ui.t("market.dataTitle") })).toBeVisible();
+  await expect(page.getByTestId("market-overview").getByRole("row").filter({ hasText: CODE })).toBeVisible();
+  await expect(page.getByTestId("market-stats")).toBeVisible();
+  await fits();
+  await ui.screen("market-data-tablet");
+  await signIn(page, ui, BUYER);
+  await expect(page.getByRole("heading", { name: ui.t("workspace.welcome", { name: BUYER.username }) })).toBeVisible();
+  await page.goto("/app/trading");
+  await expect(page.getByRole("heading", { name: ui.t("market.tradingTitle") })).toBeVisible();
+  await expect(page.getByTestId("order-form")).toBeVisible();
+  await expect(page.getByTestId("coin-balance")).toBeVisible();
+  await fits();
+  await ui.screen("market-trading-tablet");
+});

@@ -8,6 +8,7 @@ previous close (wider than the daily limit of the order book: ±30 % by default)
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +31,9 @@ class BlockProblem:
     field: str  # the proposal's field at fault
     code: BlockProblemCode
     message: str
+    #: the numbers the message states, by name with their unit (quantity_t, minimum_t,
+    #: price_cents_per_t...)
+    params: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +67,10 @@ def block_trade_problems(
     """
     problems: list[BlockProblem] = []
 
-    def add(field: str, code: BlockProblemCode, message: str) -> None:
-        problems.append(BlockProblem(field, code, message))
+    def add(
+        name: str, code: BlockProblemCode, message: str, params: dict[str, int] | None = None
+    ) -> None:
+        problems.append(BlockProblem(name, code, message, params or {}))
 
     if proposal.instrument != instrument.id:
         raise ValueError(
@@ -90,6 +96,7 @@ def block_trade_problems(
                 "quantity",
                 BlockProblemCode.BAD_LOT,
                 f"{quantity} t is not a multiple of the lot of {instrument.lot} t",
+                {"quantity_t": quantity, "lot_t": instrument.lot},
             )
         if quantity < instrument.block_min_quantity:
             add(
@@ -97,6 +104,7 @@ def block_trade_problems(
                 BlockProblemCode.BELOW_MINIMUM,
                 f"{quantity} t is below the minimum block of {instrument.block_min_quantity} t "
                 "(trade it on the order book instead)",
+                {"quantity_t": quantity, "minimum_t": instrument.block_min_quantity},
             )
 
     price = proposal.price
@@ -106,6 +114,7 @@ def block_trade_problems(
             BlockProblemCode.BAD_TICK,
             f"must be a positive whole number of cents on the {instrument.tick}-cent tick, "
             f"got {price!r}",
+            {"tick_cents_per_t": instrument.tick},
         )
     elif instrument.block_band_bps is not None:
         if previous_close is None:
@@ -122,6 +131,7 @@ def block_trade_problems(
                     BlockProblemCode.OUTSIDE_BAND,
                     f"{price} is outside the block band {low}..{high} "
                     f"(±{instrument.block_band_bps} bp around the previous close {previous_close})",
+                    {"price_cents_per_t": price, "low_cents_per_t": low, "high_cents_per_t": high},
                 )
     return problems
 

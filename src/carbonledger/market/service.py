@@ -10,6 +10,7 @@ the platform, so the platform's tables are not known here).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -251,6 +252,9 @@ class PreCheck:
     code: str  # the engine's RejectCode value
     field: str  # the request field at fault
     message: str
+    #: the numbers the message states, by name with their unit (quantity_t, lot_t,
+    #: price_cents_per_t...): the platform passes them on to the UI
+    params: dict[str, int | str] = dataclasses.field(default_factory=dict)
 
 
 def precheck(
@@ -260,7 +264,12 @@ def precheck(
     is escrowed, so a refused order never touches the chain."""
     instrument = book.instrument
     if not book.is_open:
-        return PreCheck("market_closed", "body:instrument", f"{instrument.id} is not trading now")
+        return PreCheck(
+            "market_closed",
+            "body:instrument",
+            f"{instrument.id} is not trading now",
+            {"instrument": instrument.id},
+        )
     if quantity <= 0:
         return PreCheck(
             "bad_quantity", "body:quantity", f"quantity must be a positive integer, got {quantity}"
@@ -270,6 +279,7 @@ def precheck(
             "bad_lot",
             "body:quantity",
             f"quantity {quantity} t is not a multiple of the lot of {instrument.lot} t",
+            {"quantity_t": quantity, "lot_t": instrument.lot},
         )
     if order_type is OrderType.MARKET:
         if price is not None:
@@ -283,6 +293,7 @@ def precheck(
             "body:price",
             f"price must be a positive whole number of cents on the {instrument.tick}-cent "
             f"tick, got {price}",
+            {"price_cents_per_t": price, "tick_cents_per_t": instrument.tick},
         )
     limits = book.price_limits
     if limits is not None and not limits[0] <= price <= limits[1]:
@@ -291,5 +302,10 @@ def precheck(
             "body:price",
             f"price {price} is outside today's limits {limits[0]}..{limits[1]} "
             f"(±{instrument.price_limit_bps} bp around the previous close {book.previous_close})",
+            {
+                "price_cents_per_t": price,
+                "low_cents_per_t": limits[0],
+                "high_cents_per_t": limits[1],
+            },
         )
     return None

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from carbonledger.ledger import Signer
 from carbonledger.ledger.deploy import AddressBook
-from carbonledger.platform import errors, geo
+from carbonledger.platform import errors, geo, problem_codes
 from carbonledger.platform.config import ConfigError, Settings
 from carbonledger.platform.crypto import MasterKey
 from carbonledger.platform.db import make_engine, session_factory, unit_of_work
@@ -71,6 +71,7 @@ class BodyLimit:
                             f"the request body has {int(value)} bytes; an upload may have at "
                             f"most {limit}",
                             field="body:file",
+                            params={"limit_bytes": limit},
                         )
                         response = JSONResponse(
                             problem.body(scope.get("path")),
@@ -244,6 +245,7 @@ def create_app(platform: Platform, *, start: bool = True, migrate: bool = True) 
     )
     app.state.platform = platform
     errors.install(app)
+    _publish_problem_codes(app)
 
     @app.exception_handler(Replay)
     async def _replay(request: Request, exc: Replay) -> JSONResponse:
@@ -260,6 +262,21 @@ def create_app(platform: Platform, *, start: bool = True, migrate: bool = True) 
     for router in routers():
         app.include_router(router)
     return app
+
+
+def _publish_problem_codes(app: FastAPI) -> None:
+    """The OpenAPI document lists the problem codes and the problem document's shape (the
+    web UI checks it has a text for every code; see problem_codes)."""
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = base()
+            schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(problem_codes.openapi_schemas())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def routers() -> list[Any]:

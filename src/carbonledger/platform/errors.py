@@ -8,6 +8,7 @@ field at fault where there is one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,8 +18,17 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from carbonledger.ledger import LedgerError, RevertError
+from carbonledger.platform import problem_codes
 
 log = logging.getLogger("carbonledger.platform")
+
+#: Raise when a problem's code or params are not registered in
+#: :data:`carbonledger.platform.problem_codes.CODES` (the test suite sets it); otherwise
+#: the mismatch is logged and the problem answers all the same.
+STRICT_CODES = False
+
+#: the codes of HTTP errors raised by the framework (routing, methods)
+HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 401: "unauthorised"}
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://carbonledger.dev/problems/"
@@ -37,8 +47,14 @@ class Problem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
         field: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        params: dict[str, str | int] | None = None,
     ) -> None:
         super().__init__(detail)
+        wrong = problem_codes.problems_with(code, params)
+        if wrong:
+            if STRICT_CODES:
+                raise ValueError("; ".join(wrong))
+            log.error("unregistered problem: %s", "; ".join(wrong))
         self.status = status
         self.code = code
         self.detail = detail
@@ -46,6 +62,8 @@ class Problem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
         self.field = field
         self.errors = errors
         self.headers = headers
+        #: the values ``detail`` states, for the UI's own sentence (see problem_codes)
+        self.params = params
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -59,6 +77,8 @@ class Problem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
             doc["instance"] = instance
         if self.field is not None:
             doc["field"] = self.field
+        if self.params:
+            doc["params"] = self.params
         if self.errors:
             doc["errors"] = self.errors
         return doc
@@ -68,12 +88,14 @@ def not_found(what: str, ident: object) -> Problem:
     return Problem(404, "not-found", f"{what} {ident} does not exist or is not visible to you")
 
 
-def conflict(code: str, detail: str, field: str | None = None) -> Problem:
-    return Problem(409, code, detail, field=field)
+def conflict(code: str, detail: str, field: str | None = None, **params: str | int) -> Problem:
+    return Problem(409, code, detail, field=field, params=params or None)
 
 
-def invalid(detail: str, field: str | None = None, code: str = "invalid-input") -> Problem:
-    return Problem(422, code, detail, field=field)
+def invalid(
+    detail: str, field: str | None = None, code: str = "invalid-input", **params: str | int
+) -> Problem:
+    return Problem(422, code, detail, field=field, params=params or None)
 
 
 def forbidden(detail: str) -> Problem:
@@ -97,6 +119,26 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
+def _validation_entry(e: Mapping[str, Any]) -> dict[str, Any]:
+    """A pydantic error as an ``errors[]`` entry; the values of its context the UI puts in
+    its own message (``validation.greater_than``: "must be more than {gt}") as params."""
+    entry: dict[str, Any] = {
+        "field": _field(e.get("loc", ())),
+        "message": e.get("msg", ""),
+        "type": e.get("type"),
+    }
+    wanted = problem_codes.VALIDATION_TYPES.get(str(e.get("type")), ())
+    ctx = e.get("ctx") or {}
+    params = {
+        k: v if isinstance(v, str | int | float) and not isinstance(v, bool) else str(v)
+        for k, v in ctx.items()
+        if k in wanted
+    }
+    if params:
+        entry["params"] = params
+    return entry
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -104,10 +146,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
-            for e in exc.errors()
-        ]
+        errors = [_validation_entry(e) for e in exc.errors()]
         field = str(errors[0]["field"]) if errors else None
         message = str(errors[0]["message"]) if errors else "invalid request"
         problem = Problem(
@@ -122,9 +161,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not-found", 405: "method-not-allowed", 401: "unauthorised"}.get(
-            exc.status_code, "http-error"
-        )
+        code = HTTP_CODES.get(exc.status_code, "http-error")
         problem = Problem(
             exc.status_code,
             code,
@@ -146,7 +183,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RevertError)
     async def _revert(request: Request, exc: RevertError) -> JSONResponse:
         reason = exc.reason or "the transaction reverted without a reason"
-        problem = Problem(409, "chain-rejected", f"the chain refused the change: {reason}")
+        problem = Problem(
+            409,
+            "chain-rejected",
+            f"the chain refused the change: {reason}",
+            params={"reason": exc.reason} if exc.reason else None,
+        )
         return problem_response(problem, request)
 
     @app.exception_handler(LedgerError)

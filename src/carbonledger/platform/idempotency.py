@@ -98,6 +98,7 @@ def claim(
             "invalid-idempotency-key",
             f"{HEADER} must be 1 to {MAX_KEY} characters",
             field=f"header:{HEADER}",
+            params={"max": MAX_KEY},
         )
     digest = _request_hash(request, body)
     with factory() as s:

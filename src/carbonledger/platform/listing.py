@@ -58,6 +58,7 @@ class Paging:
                 "invalid-sort",
                 f"cannot sort by {name!r}; choose one of: {', '.join(sorted(sortable))}",
                 field="query:sort",
+                params={"sort": name, "allowed": ", ".join(sorted(sortable))},
             )
         column = sortable[name]
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

@@ -58,6 +58,7 @@ def check_password_strength(password: str, field: str = "password") -> None:
             "weak-password",
             f"a password needs at least {MIN_PASSWORD} characters",
             field=f"body:{field}",
+            params={"min_length": MIN_PASSWORD},
         )
     if password.isdigit() or password.isalpha():
         raise Problem(
@@ -65,6 +66,7 @@ def check_password_strength(password: str, field: str = "password") -> None:
             "weak-password",
             "a password must mix letters with digits or symbols",
             field=f"body:{field}",
+            params={"min_length": MIN_PASSWORD},
         )
 
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, fieldMessages, formFieldPath, toApiError } from "./errors";
 import { fieldText, problemText } from "../lib/problems";
-import { isMessageKey, translate } from "../i18n";
+import { formatters, isMessageKey, translate, type Vars } from "../i18n";
 
 const i18n = (locale: "zh-CN" | "en-US") => ({
-  tx: (key: string, fallback: string) => (isMessageKey(key) ? translate(locale, key) : fallback),
+  tx: (key: string, fallback: string, vars?: Vars) => (isMessageKey(key) ? translate(locale, key, vars) : fallback),
+  fmt: formatters(locale),
 });
 
 describe("problem documents", () => {
@@ -31,7 +32,7 @@ describe("problem documents", () => {
     expect(err.code).toBe("username-taken");
     expect(err.field).toBe("body:username");
     expect(fieldMessages(err)).toEqual([
-      { name: ["username"], leaf: "username", code: "username-taken", type: null, message: "the username 'x' is taken" },
+      { name: ["username"], leaf: "username", code: "username-taken", type: null, message: "the username 'x' is taken", params: {} },
     ]);
     expect(problemText(err, i18n("zh-CN"))).toBe("该用户名已被占用");
   });

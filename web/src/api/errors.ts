@@ -4,10 +4,14 @@
  * `header:X`; forms show the message next to that field.
  */
 
+/** The values a problem's English detail states, by name; a name's suffix gives its unit. */
+export type ProblemParams = Record<string, string | number>;
+
 export interface FieldProblem {
   field: string;
   message: string;
   type?: string | null;
+  params?: ProblemParams;
 }
 
 export interface ProblemDocument {
@@ -18,6 +22,7 @@ export interface ProblemDocument {
   code?: string;
   field?: string;
   instance?: string;
+  params?: ProblemParams;
   errors?: FieldProblem[];
 }
 
@@ -28,6 +33,7 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly field: string | undefined;
   readonly errors: FieldProblem[];
+  readonly params: ProblemParams;
 
   constructor(status: number, problem: ProblemDocument) {
     const detail = problem.detail ?? problem.title ?? `HTTP ${status}`;
@@ -38,11 +44,22 @@ export class ApiError extends Error {
     this.detail = detail;
     this.field = problem.field;
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.params = problem.params ?? {};
   }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
+}
+
+/** The string and number values of a `params` object (anything else is dropped). */
+function paramsOf(v: unknown): ProblemParams | undefined {
+  if (!isRecord(v) || Array.isArray(v)) return undefined;
+  const out: ProblemParams = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x === "string" || (typeof x === "number" && Number.isFinite(x))) out[k] = x;
+  }
+  return out;
 }
 
 /** An ApiError from whatever an error response carried (a problem document, or not). */
@@ -53,11 +70,13 @@ export function toApiError(status: number, body: unknown): ApiError {
       const v = body[key];
       if (typeof v === "string") doc[key] = v;
     }
+    doc.params = paramsOf(body.params);
     if (Array.isArray(body.errors)) {
       doc.errors = body.errors.filter(isRecord).map((e) => ({
         field: typeof e.field === "string" ? e.field : "",
         message: typeof e.message === "string" ? e.message : "",
         type: typeof e.type === "string" ? e.type : null,
+        params: paramsOf(e.params),
       }));
     }
     return new ApiError(status, doc);
@@ -91,6 +110,7 @@ export interface FieldMessage {
   code: string;
   type: string | null;
   message: string;
+  params: ProblemParams;
 }
 
 /**
@@ -100,15 +120,15 @@ export interface FieldMessage {
 export function fieldMessages(err: ApiError): FieldMessage[] {
   const out: FieldMessage[] = [];
   const seen = new Set<string>();
-  const add = (field: string, message: string, type: string | null) => {
+  const add = (field: string, message: string, type: string | null, params: ProblemParams) => {
     const name = formFieldPath(field);
     if (!name) return;
     const key = name.join(".");
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ name, leaf: String(name[name.length - 1]), code: err.code, type, message });
+    out.push({ name, leaf: String(name[name.length - 1]), code: err.code, type, message, params });
   };
-  for (const e of err.errors) add(e.field, e.message, e.type ?? null);
-  if (err.field && out.length === 0) add(err.field, err.detail, null);
+  for (const e of err.errors) add(e.field, e.message, e.type ?? null, e.params ?? {});
+  if (err.field && out.length === 0) add(err.field, err.detail, null, err.params);
   return out;
 }

@@ -3229,6 +3229,10 @@ export interface components {
             detail: string;
             /** Field */
             field?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            } | null;
         };
         /** OrderPublic */
         OrderPublic: {
@@ -4441,6 +4445,47 @@ export interface components {
             created_at: string;
             /** Decided At */
             decided_at: string | null;
+        };
+        /**
+         * ProblemCode
+         * @description The machine-readable code of a problem document. `x-params` names the values each code may carry in `params`; a name's suffix gives its unit (_t tonnes, _cents coin cents, _cents_per_t a price, _bps basis points, _bytes).
+         * @enum {string}
+         */
+        ProblemCode: "account-disabled" | "address-not-allowed" | "address-required" | "already-certified" | "already-corrected" | "already-decided" | "already-registered" | "auction-closed" | "awaiting-approval" | "bad-account" | "bad-credentials" | "bad-lot" | "bad-quantity" | "bad-tick" | "below-minimum" | "block-not-held" | "calculation-failed" | "chain-not-configured" | "chain-rejected" | "chain-unavailable" | "china-map-not-configured" | "client-custody" | "credit-code-mismatch" | "credit-code-taken" | "deal-not-open" | "duplicate-reference" | "evidence-missing" | "evidence-required" | "exceeds-obligation" | "file-too-large" | "fok-not-fillable" | "forbidden" | "http-error" | "idempotency-key-reused" | "instrument-exists" | "insufficient-allowances" | "insufficient-balance" | "insufficient-coin" | "internal-error" | "invalid-allocation-request" | "invalid-idempotency-key" | "invalid-input" | "invalid-sort" | "invalid-transaction" | "market-closed" | "market-not-running" | "method-not-allowed" | "missing-price" | "no-chain-account" | "no-change" | "no-data-key" | "no-encryption-key" | "no-obligation" | "no-protective-price" | "no-reference-price" | "not-active" | "not-cancellable" | "not-found" | "not-in-deficit" | "not-owner" | "not-pending" | "not-your-account" | "offset-cap-exceeded" | "order-not-open" | "outside-band" | "price-limit" | "project-exists" | "quality-errors" | "receiver-not-active" | "recomputation-failed" | "request-in-progress" | "same-account" | "same-organisation" | "self-trade" | "settlement-pending" | "token-expired" | "token-invalid" | "token-revoked" | "transaction-rejected" | "unauthorised" | "unexpected-price" | "unknown-instrument" | "unknown-order" | "username-taken" | "value-out-of-range" | "vintage-not-eligible" | "weak-password" | "workbook-invalid" | "wrong-status" | "year-taken";
+        /**
+         * ValidationType
+         * @description The `type` of an entry in the `errors` of an `invalid-input` problem (pydantic's error types); `x-params` names its `params`.
+         * @enum {string}
+         */
+        ValidationType: "assertion_error" | "bool_parsing" | "bool_type" | "bytes_type" | "date_from_datetime_parsing" | "date_parsing" | "date_type" | "datetime_from_date_parsing" | "datetime_parsing" | "datetime_type" | "decimal_parsing" | "decimal_type" | "dict_type" | "enum" | "extra_forbidden" | "finite_number" | "float_parsing" | "float_type" | "greater_than" | "greater_than_equal" | "int_from_float" | "int_parsing" | "int_type" | "json_invalid" | "less_than" | "less_than_equal" | "list_type" | "literal_error" | "missing" | "model_attributes_type" | "model_type" | "multiple_of" | "string_pattern_mismatch" | "string_too_long" | "string_too_short" | "string_type" | "timezone_aware" | "too_long" | "too_short" | "url_parsing" | "value_error";
+        /** FieldProblem */
+        FieldProblem: {
+            /** @description e.g. `body:facilities.0.name` */
+            field: string;
+            message: string;
+            type?: string | null;
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * Problem
+         * @description An RFC 9457 problem document (`application/problem+json`).
+         */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            /** @description in English, for API users */
+            detail: string;
+            code: components["schemas"]["ProblemCode"];
+            instance?: string;
+            field?: string;
+            /** @description the values the detail states, by name (see ProblemCode) */
+            params?: {
+                [key: string]: string | number;
+            };
+            errors?: components["schemas"]["FieldProblem"][];
         };
     };
     responses: never;

@@ -1,31 +1,81 @@
-/** Problem documents in plain language, and on the form field at fault. */
+/**
+ * Problem documents in plain language, and on the form field at fault.
+ *
+ * A problem's `code` picks the text `error.<code>`; when the problem carries the values
+ * its English detail states (`params`), `error.<code>.detail` says them in the user's
+ * language. A param's name ends in its unit (see the platform's problem_codes.py): the
+ * placeholder is the name without it (`lot_t` → `{lot}`) and the value is formatted for
+ * the locale with its unit ("10 吨", "80.05 碳币/吨", "5%").
+ */
 import type { FormInstance } from "antd";
-import { ApiError, fieldMessages, type FieldMessage } from "../api/errors";
-import type { I18n } from "../i18n";
+import { ApiError, fieldMessages, type FieldMessage, type ProblemParams } from "../api/errors";
+import type { I18n, Vars } from "../i18n";
 
-type Translate = Pick<I18n, "tx">;
+type Translate = Pick<I18n, "tx" | "fmt">;
 
 export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   return new ApiError(0, { code: "unexpected", detail: String(err) });
 }
 
-/** What went wrong, in the user's language when the code is known. */
+/** param-name suffix → the unit's message key (longest suffix first) */
+const UNITS: [suffix: string, key: string, divisor: number, digits: number][] = [
+  ["_cents_per_t", "problem.unit.centsPerT", 100, 2],
+  ["_cents", "problem.unit.cents", 100, 2],
+  ["_bytes", "problem.unit.megabytes", 1024 * 1024, 1],
+  ["_bps", "problem.unit.percent", 100, -1],
+  ["_t", "problem.unit.tonnes", 1, 0],
+];
+
+/** The placeholders of a problem's params, each value formatted for the locale with its unit. */
+export function problemVars(params: ProblemParams | undefined, i18n: Translate): Vars {
+  const vars: Vars = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    const unit = UNITS.find(([suffix]) => name.endsWith(suffix));
+    if (!unit || typeof value !== "number") {
+      vars[name] = value;
+      continue;
+    }
+    const [suffix, key, divisor, digits] = unit;
+    const scaled = value / divisor;
+    // -1: as many decimals as the value has, up to two (500 bp → "5", 250 bp → "2.5")
+    const n = digits >= 0 ? i18n.fmt.number(scaled, digits) : i18n.fmt.number(scaled, Number.isInteger(scaled) ? 0 : Number.isInteger(scaled * 10) ? 1 : 2);
+    vars[name.slice(0, -suffix.length)] = i18n.tx(key, n, { n });
+  }
+  return vars;
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** `key`'s text with `vars` filled in, or null when the text names a value not among them. */
+function complete(key: string, vars: Vars, i18n: Translate): string | null {
+  const template = i18n.tx(key, "");
+  if (!template) return null;
+  for (const m of template.matchAll(PLACEHOLDER)) if (!(m[1]! in vars)) return null;
+  return i18n.tx(key, "", vars);
+}
+
+/** What went wrong, in the user's language when the code is known (with its values when it carries them). */
 export function problemText(err: ApiError, i18n: Translate): string {
-  return i18n.tx(`error.${err.code}`, err.detail);
+  const vars = problemVars(err.params, i18n);
+  return complete(`error.${err.code}.detail`, vars, i18n) ?? i18n.tx(`error.${err.code}`, err.detail);
 }
 
 /** The message shown under a field: the most specific translation there is. */
 export function fieldText(m: FieldMessage, i18n: Translate): string {
+  const vars = problemVars(m.params, i18n);
   if (m.type) {
-    const specific = i18n.tx(`validation.${m.leaf}.${m.type}`, "");
+    const specific = complete(`validation.${m.leaf}.${m.type}`, vars, i18n);
     if (specific) return specific;
   }
   if (m.code !== "invalid-input") {
-    const byCode = i18n.tx(`error.${m.code}`, "");
-    if (byCode) return byCode;
+    // a rule's own type in `errors` (e.g. a block trade's below-minimum), else the problem's code
+    for (const code of m.type ? [m.type, m.code] : [m.code]) {
+      const byCode = complete(`error.${code}.detail`, vars, i18n) ?? complete(`error.${code}`, vars, i18n);
+      if (byCode) return byCode;
+    }
   }
-  if (m.type) return i18n.tx(`validation.${m.type}`, m.message);
+  if (m.type) return complete(`validation.${m.type}`, vars, i18n) ?? m.message;
   return m.message;
 }
 

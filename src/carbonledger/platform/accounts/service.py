@@ -66,7 +66,10 @@ def register(
     check_password_strength(body.password)
     if repo.user_by_name(session, body.username) is not None:
         raise conflict(
-            "username-taken", f"the username {body.username!r} is taken", "body:username"
+            "username-taken",
+            f"the username {body.username!r} is taken",
+            "body:username",
+            username=body.username,
         )
     if body.custody == Custody.CLIENT and body.address is None:
         raise Problem(
@@ -271,7 +274,10 @@ def add_user(session: Session, p: Principal, body: NewUser) -> User:
     check_password_strength(body.password)
     if repo.user_by_name(session, body.username) is not None:
         raise conflict(
-            "username-taken", f"the username {body.username!r} is taken", "body:username"
+            "username-taken",
+            f"the username {body.username!r} is taken",
+            "body:username",
+            username=body.username,
         )
     user = User(
         org_id=p.org_id,

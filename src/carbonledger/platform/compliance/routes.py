@@ -132,6 +132,7 @@ def overview(
             "invalid-sort",
             f"cannot sort by {name!r}; choose one of: {', '.join(sorted(OVERVIEW_SORT))}",
             field="query:sort",
+            params={"sort": name, "allowed": ", ".join(sorted(OVERVIEW_SORT))},
         )
     platform = platform_of(request)
     now = chain_time(platform.require_gateway())

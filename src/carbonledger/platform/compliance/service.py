@@ -150,6 +150,7 @@ def _room(st: StatusOut, amount: int) -> None:
             "no-obligation",
             f"there is no confirmed emission report for {st.year}; nothing to surrender for",
             "body:year",
+            year=st.year,
         )
     if amount > st.gap:
         raise conflict(
@@ -158,6 +159,9 @@ def _room(st: StatusOut, amount: int) -> None:
             f"(obligation {st.obligation} t, surrendered {st.obligation - st.gap} t); "
             f"you asked to surrender {amount} t",
             "body:amount",
+            year=st.year,
+            remaining_t=st.gap,
+            want_t=amount,
         )
 
 
@@ -186,6 +190,8 @@ def surrender_allowances(
             f"allowances of vintage {body.vintage} may not be surrendered for {body.year} "
             "(the regulator's banking rule)",
             "body:vintage",
+            vintage=body.vintage,
+            year=body.year,
         )
     have = gw.suite.allowances.balance_of(address, body.vintage)
     if have < body.amount:
@@ -194,6 +200,8 @@ def surrender_allowances(
             f"you hold {have} t of vintage {body.vintage} allowances; "
             f"you asked to surrender {body.amount} t",
             "body:amount",
+            have_t=have,
+            want_t=body.amount,
         )
     res = _surrender(
         session,
@@ -231,6 +239,11 @@ def surrender_offsets(
             f"{st.surrendered_offsets} t of offsets are surrendered already, so at most "
             f"{left} t more may be — you asked for {body.amount} t",
             "body:amount",
+            year=body.year,
+            cap_t=st.offset_cap,
+            share_bps=st.offset_cap_bps,
+            left_t=left,
+            want_t=body.amount,
         )
     gw = platform.require_gateway()
     block = gw.suite.offsets.block(body.block_id)
@@ -246,6 +259,8 @@ def surrender_offsets(
             "insufficient-balance",
             f"offset block {body.block_id} holds {block.size} t; you asked for {body.amount} t",
             "body:amount",
+            have_t=block.size,
+            want_t=body.amount,
         )
     res = _surrender(
         session,
@@ -323,6 +338,7 @@ def penalise(session: Session, platform: Platform, p: Principal, body: PenaltyIn
             )
             + "; penalties are for a deficit after the deadline",
             "body:year",
+            year=body.year,
         )
     gw = platform.require_gateway()
     signer = platform.signer_for(session, p.org_id)

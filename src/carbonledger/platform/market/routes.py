@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from sqlalchemy import select
 
 from carbonledger.market.engine import OrderType, Side, TimeInForce
-from carbonledger.platform import audit
+from carbonledger.platform import audit, problem_codes
 from carbonledger.platform.deps import (
     Anyone,
     EnterpriseOnly,
@@ -62,7 +62,7 @@ from carbonledger.platform.market.schemas import (
     TapeEntry,
     TradePublic,
 )
-from carbonledger.platform.market.service import Market, OrderRequest
+from carbonledger.platform.market.service import Market, OrderRequest, engine_code
 from carbonledger.platform.security import Kind, Principal, allow
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
@@ -200,7 +200,9 @@ def create_instrument(body: InstrumentCreate, request: Request, p: RegulatorOnly
     code = f"CEA-{body.vintage}"
     with market.lock, work(request) as s:
         if s.get(MarketInstrument, code) is not None or code in market.engine.books:
-            raise conflict("instrument-exists", f"{code} is already listed", "body:vintage")
+            raise conflict(
+                "instrument-exists", f"{code} is already listed", "body:vintage", instrument=code
+            )
         row = MarketInstrument(
             code=code,
             vintage=body.vintage,
@@ -219,6 +221,10 @@ def create_instrument(body: InstrumentCreate, request: Request, p: RegulatorOnly
                 "bad-tick",
                 f"the reference price {body.reference_price} is not on the {body.tick}-cent tick",
                 field="body:reference_price",
+                params={
+                    "price_cents_per_t": body.reference_price,
+                    "tick_cents_per_t": body.tick,
+                },
             )
         s.add(row)
         market.list_instrument(s, row, body.open)
@@ -476,8 +482,12 @@ def place_order(
     if order.state == "rejected":
         # the escrow is released by the settler; the refusal is the answer
         market.wake.set()
+        code = engine_code(order.reason.split(":")[0])
         raise conflict(
-            order.reason.split(":")[0].replace("_", "-"), order.reason.split(": ", 1)[-1], "body"
+            code,
+            order.reason.split(": ", 1)[-1],
+            "body",
+            **problem_codes.pick(code, quantity_t=order.quantity, instrument=order.instrument),
         )
     return idem.finish(out, 201)
 
@@ -536,6 +546,7 @@ def place_orders(
                         code=outcome.code,
                         detail=outcome.detail,
                         field=field,
+                        params=outcome.params,
                     )
                 )
             )
@@ -544,15 +555,20 @@ def place_orders(
         out = order_out(order, trades)
         if order.state == "rejected":
             market.wake.set()  # its escrow is released by the settler
-            code, _, detail = order.reason.partition(": ")
+            reason, _, detail = order.reason.partition(": ")
+            code = engine_code(reason)
             results.append(
                 OrderBatchOutcome(
                     order=out,
                     problem=OrderProblem(
                         status=409,
-                        code=code.replace("_", "-"),
+                        code=code,
                         detail=detail or order.reason,
                         field=f"body:orders:{k}",
+                        params=problem_codes.pick(
+                            code, quantity_t=order.quantity, instrument=order.instrument
+                        )
+                        or None,
                     ),
                 )
             )

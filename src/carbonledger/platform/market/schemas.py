@@ -95,6 +95,8 @@ class OrderProblem(BaseModel):
     code: str
     detail: str
     field: str | None = None
+    #: the values the code's translation names (see the problem document's params)
+    params: dict[str, str | int] | None = None
 
 
 class OrderBatchOutcome(BaseModel):

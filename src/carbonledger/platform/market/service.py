@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -53,17 +53,20 @@ from carbonledger.market.engine import (
     Trade,
 )
 from carbonledger.market.instrument import Instrument
+from carbonledger.market.negotiated import BlockProblem
 from carbonledger.market.service import (
     MAX_FILLS,
     FillKey,
     Listing,
     NoProtectivePriceError,
+    PreCheck,
     already_settled,
     encode_command,
     escrow_for,
     precheck,
     rebuild,
 )
+from carbonledger.platform import problem_codes
 from carbonledger.platform.db import unit_of_work, utcnow
 from carbonledger.platform.errors import Problem, conflict, not_found
 from carbonledger.platform.market.escrow import EscrowBatcher, Placed
@@ -132,6 +135,7 @@ def escrow_problem(err: RevertError, code: str, quantity: int, price: int) -> Pr
             "insufficient-allowances",
             f"not enough {code} allowances to escrow {quantity} t for this sell order",
             field="body:quantity",
+            params={"quantity_t": quantity},
         )
     if reason.startswith("coin: insufficient"):
         return Problem(
@@ -140,8 +144,64 @@ def escrow_problem(err: RevertError, code: str, quantity: int, price: int) -> Pr
             f"not enough carbon coin to escrow {quantity} t × {price} cents/t = "
             f"{quantity * price} cents for this buy order",
             field="body:quantity",
+            params={"amount_cents": quantity * price},
         )
-    return Problem(409, "chain-rejected", f"the chain refused the escrow: {reason or 'no reason'}")
+    return Problem(
+        409,
+        "chain-rejected",
+        f"the chain refused the escrow: {reason or 'no reason'}",
+        params={"reason": reason} if reason else None,
+    )
+
+
+def engine_code(code: str) -> str:
+    """The problem code of a matching-engine code (``bad_lot`` → ``bad-lot``): the engine's
+    RejectCode, BlockProblemCode and PreCheck codes are all registered problem codes."""
+    return str(code).replace("_", "-")
+
+
+def precheck_problem(problem: PreCheck) -> Problem:
+    """An order the engine's own rules refuse, before anything is escrowed."""
+    return Problem(
+        409 if problem.code == "market_closed" else 422,
+        engine_code(problem.code),
+        problem.message,
+        field=problem.field,
+        params=problem.params or None,
+    )
+
+
+def rejected_problem(event: Rejected, status: int, **candidates: str | int | None) -> Problem:
+    """A command the engine refused, with the values the caller knows that its code
+    declares as params (the engine's event carries only the English message)."""
+    code = engine_code(event.code)
+    return Problem(
+        status, code, event.message, params=problem_codes.pick(code, **candidates) or None
+    )
+
+
+def block_problem(problems: Sequence[BlockProblem]) -> Problem:
+    """A negotiated trade that breaks the block-trade rules: the first rule as the problem,
+    every broken rule in ``errors``."""
+    first = problems[0]
+    return Problem(
+        422,
+        engine_code(first.code),
+        first.message,
+        field="body:counterparty_id"
+        if first.field in ("buyer", "seller")
+        else f"body:{first.field}",
+        params=dict(first.params) or None,
+        errors=[
+            {
+                "field": f"body:{x.field}",
+                "message": x.message,
+                "type": engine_code(x.code),
+                **({"params": dict(x.params)} if x.params else {}),
+            }
+            for x in problems
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -500,10 +560,7 @@ class Market:
             problem = precheck(book, r.order_type, r.quantity, r.price)
             limits = book.price_limits
         if problem is not None:
-            status = 409 if problem.code == "market_closed" else 422
-            return Problem(
-                status, problem.code.replace("_", "-"), problem.message, field=problem.field
-            )
+            return precheck_problem(problem)
         try:
             escrow = escrow_for(r.side, r.order_type, r.quantity, r.price, limits)
         except NoProtectivePriceError as err:
@@ -636,12 +693,7 @@ class Market:
                 self.book(order.instrument), OrderType.LIMIT, new_quantity, new_price
             )
         if problem is not None:
-            raise Problem(
-                409 if problem.code == "market_closed" else 422,
-                problem.code.replace("_", "-"),
-                problem.message,
-                field=problem.field,
-            )
+            raise precheck_problem(problem)
         assert new_price is not None
         re_escrow = new_price != order.price or new_quantity > order.quantity
         new_chain: int | None = None
@@ -654,6 +706,7 @@ class Market:
                     "bad-quantity",
                     f"the new quantity must be above the {order.filled} t filled",
                     field="body:quantity",
+                    params={"filled_t": order.filled},
                 )
             side = ChainSide.BUY if order.side == "buy" else ChainSide.SELL
             try:
@@ -678,7 +731,9 @@ class Market:
                 )
                 rejected = [e for e in events if isinstance(e, Rejected)]
                 if rejected:
-                    raise Problem(422, str(rejected[0].code).replace("_", "-"), rejected[0].message)
+                    raise rejected_problem(
+                        rejected[0], 422, filled_t=order.filled, instrument=order.instrument
+                    )
                 if re_escrow:
                     row.chain_order_id = new_chain
                     row.escrow_price = new_price
@@ -1085,16 +1140,7 @@ class Market:
                 book.previous_close,
             )
         if problems:
-            first = problems[0]
-            raise Problem(
-                422,
-                str(first.code).replace("_", "-"),
-                first.message,
-                field="body:counterparty_id"
-                if first.field in ("buyer", "seller")
-                else f"body:{first.field}",
-                errors=[{"field": f"body:{x.field}", "message": x.message} for x in problems],
-            )
+            raise block_problem(problems)
         with gw.acting(signer):
             res = gw.suite.settlement.by(signer).propose_deal(
                 counterparty, as_seller, vintage, quantity, price
@@ -1152,6 +1198,7 @@ class Market:
                     "insufficient-allowances",
                     f"the seller lacks {deal.quantity} t of {deal.instrument} "
                     "allowances for this deal",
+                    params={"quantity_t": deal.quantity},
                 ) from None
             if "coin: insufficient" in reason:
                 raise Problem(
@@ -1159,6 +1206,7 @@ class Market:
                     "insufficient-coin",
                     f"the buyer lacks {deal.quantity * deal.price} cents of carbon "
                     "coin for this deal",
+                    params={"amount_cents": deal.quantity * deal.price},
                 ) from None
             raise
         with unit_of_work(self.platform.sessions) as s:
@@ -1195,6 +1243,7 @@ class Market:
                 "bad-lot",
                 f"{quantity} t is not a multiple of the lot of {lot} t",
                 field="body:quantity",
+                params={"quantity_t": quantity, "lot_t": lot},
             )
         if price % tick:
             raise Problem(
@@ -1202,6 +1251,7 @@ class Market:
                 "bad-tick",
                 f"{price} is not on the {tick}-cent tick",
                 field="body:price" if kind is OrderKind.AUCTION_BID else "body:reserve",
+                params={"price_cents_per_t": price, "tick_cents_per_t": tick},
             )
         chain_side = ChainSide.BUY if side is Side.BUY else ChainSide.SELL
         try:

@@ -191,6 +191,7 @@ def _calculation_failed(err: InputError) -> Problem:
         title="The activity data cannot be calculated",
         field=_json_field(first.location),
         errors=errors,
+        params={"count": len(errors)},
     )
 
 
@@ -241,6 +242,7 @@ def _apply_document(
                 f"submission {other.id} ({other.status}) already reports {year}; update that "
                 "draft, or create a correction of it once it is rejected or confirmed",
                 "body:document.period",
+                year=year,
             )
     _store_calculation(sub, report, cleaned, quality.findings)
 
@@ -318,6 +320,7 @@ def workbook_document(data: bytes) -> dict[str, Any]:
             + (f"; and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""),
             title="The workbook has problems",
             field="body:file",
+            params={"count": len(errors)},
             errors=errors,
         ) from None
     methodology = get_methodology(submission.methodology)
@@ -387,6 +390,7 @@ def too_large(limit: int) -> Problem:
         413,
         "file-too-large",
         f"an evidence file may have at most {limit} bytes; split or compress it",
+        params={"limit_bytes": limit},
         field="body:file",
     )
 
@@ -619,6 +623,7 @@ def submit(session: Session, platform: Platform, p: Principal, submission_id: in
                 }
                 for f in blocking
             ],
+            params={"count": len(blocking)},
         )
     files = repo.evidence_of(session, sub.id)
     if not files:

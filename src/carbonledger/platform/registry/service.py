@@ -326,10 +326,14 @@ def balances(session: Session, platform: Platform, p: Principal, org_id: int) ->
 
 
 def insufficient(what: str, have: int, want: int, field: str) -> Problem:
+    """``what``: the unit and asset, e.g. "t of vintage 2025 allowances" or "cents of carbon
+    coin" (the params say tonnes or cents by their names)."""
+    unit = "cents" if what.startswith("cents") else "t"
     return conflict(
         "insufficient-balance",
         f"you hold {have} {what} but asked to move {want}",
         field,
+        **{f"have_{unit}": have, f"want_{unit}": want},
     )
 
 
@@ -373,6 +377,7 @@ def own_held_block(session: Session, me: Organisation, block_id: int, amount: in
             f"offset block {block_id} is {BLOCK_STATE.get(block.state, block.state)}; "
             "retired and surrendered credits never move again",
             "body:block_id",
+            block=block_id,
         )
     size = block.last - block.first + 1
     if size < amount:
@@ -443,6 +448,7 @@ def deposit(session: Session, platform: Platform, p: Principal, body: DepositIn)
             "duplicate-reference",
             f"you already deposited against payment reference {reference!r}",
             "body:reference",
+            reference=reference,
         )
     gw = platform.require_gateway()
     res = _send(
@@ -555,7 +561,10 @@ def register_project(
 ) -> OffsetProject:
     if repo.project(session, body.project_id) is not None:
         raise conflict(
-            "project-exists", f"project {body.project_id} is registered", "body:project_id"
+            "project-exists",
+            f"project {body.project_id} is registered",
+            "body:project_id",
+            project=body.project_id,
         )
     developer = counterparty(session, body.developer_org_id, "body:developer_org_id")
     methodology = utf8_at_most(body.methodology, 32, "body:methodology")

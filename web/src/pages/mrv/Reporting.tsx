@@ -44,7 +44,9 @@ export function SubmissionTable({
       rowKey="id"
       loading={loading}
       dataSource={rows}
-      scroll={{ x: 900 }}
+      // the methodology takes a width of its own: squeezed into what the others leave, its
+      // heading broke letter by letter on a tablet
+      scroll={{ x: 1120 }}
       locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} /> }}
       onRow={(s) => ({ "data-testid": `submission-${s.id}` }) as React.HTMLAttributes<HTMLElement>}
       pagination={{ current: page, pageSize: PAGE, total, onChange: onPage, showTotal: (n) => t("common.total", { n: fmt.number(n) }) }}
@@ -62,8 +64,8 @@ export function SubmissionTable({
               `#${id}`
             ),
         },
-        { title: t("mrv.year"), dataIndex: "year", width: 80 },
-        { title: t("mrv.methodology"), dataIndex: "methodology", render: (m: string) => <Typography.Text code>{m}</Typography.Text> },
+        { title: t("mrv.year"), dataIndex: "year", width: 120 },
+        { title: t("mrv.methodology"), dataIndex: "methodology", width: 200, render: (m: string) => <Typography.Text code>{m}</Typography.Text> },
         { title: t("field.status"), dataIndex: "status", width: 110, render: (st: Status) => <SubmissionStatus status={st} /> },
         { title: t("mrv.totalShort"), dataIndex: "total_co2e", width: 150, align: "right", render: (v: string) => tonnes(v) },
         { title: t("mrv.claimed"), dataIndex: "claimed_t", width: 120, align: "right", render: (v: number) => fmt.number(v) },

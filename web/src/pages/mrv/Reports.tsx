@@ -7,7 +7,7 @@ import type { ApiError } from "../../api/errors";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { asApiError } from "../../lib/problems";
+import { asApiError, problemText } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import type { Status } from "./model";
@@ -35,7 +35,8 @@ function useOrganisationNames(kind: "enterprise" | "verifier") {
 }
 
 function AssignDialog({ submission, onClose, onDone }: { submission: SubmissionSummary | null; onClose: () => void; onDone: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { api } = useSession();
   const verifiers = useOrganisationNames("verifier");
   const [form] = Form.useForm<{ verifier_id: number }>();
@@ -63,7 +64,7 @@ function AssignDialog({ submission, onClose, onDone }: { submission: SubmissionS
     } catch (err) {
       setBusy(false);
       const problem = asApiError(err);
-      if (problem.field === "body:verifier_id") form.setFields([{ name: "verifier_id", errors: [problem.detail] }]);
+      if (problem.field === "body:verifier_id") form.setFields([{ name: "verifier_id", errors: [problemText(problem, i18n)] }]);
       else setError(problem);
     }
   };

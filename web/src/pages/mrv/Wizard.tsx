@@ -4,14 +4,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { Alert, Button, Card, Col, Descriptions, Flex, Form, Input, InputNumber, Modal, Row, Select, Space, Steps, Table, Tabs, Typography, Upload } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Flex, Form, Grid, Input, InputNumber, Modal, Row, Select, Space, Steps, Table, Tabs, Typography, Upload } from "antd";
 import type { FormInstance, UploadProps } from "antd";
 import { CalculatorOutlined, CloudUploadOutlined, FileExcelOutlined, InboxOutlined, SendOutlined } from "@ant-design/icons";
 import { call, type Schemas } from "../../api/client";
 import type { ApiError } from "../../api/errors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { asApiError } from "../../lib/problems";
+import { asApiError, problemText } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import { ActivityForm, type ActivityValues } from "./ActivityForm";
@@ -99,6 +99,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
   const { t, locale } = i18n;
   const { api, me } = useSession();
   const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
   const methodologies = useMethodologies();
   const [setupForm] = Form.useForm<ReportSetup>();
   const [linesForm] = Form.useForm<ActivityValues>();
@@ -170,7 +171,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
         .map((e) => ({ name: formFieldOf(e.field, guide.data as MethodologyGuide), errors: [e.message] }))
         .filter((f): f is { name: (string | number)[]; errors: string[] } => f.name !== null);
       if (placed.length) linesForm.setFields(placed as FieldList);
-      if (problem.field === "body:document.period") setupForm.setFields([{ name: "year", errors: [i18n.tx(`error.${problem.code}`, problem.detail)] }]);
+      if (problem.field === "body:document.period") setupForm.setFields([{ name: "year", errors: [problemText(problem, i18n)] }]);
       setError(problem);
     } finally {
       setBusy(false);
@@ -237,7 +238,14 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
   return (
     <Flex vertical gap={16}>
       <Card>
-        <Steps current={submitted ? 5 : step} responsive size="small" items={STEP_KEYS.map((k) => ({ title: t(k) }))} />
+        <Steps
+          current={submitted ? 5 : step}
+          responsive
+          size="small"
+          // five titles side by side are cut off below a desktop's width: under them there
+          labelPlacement={screens.lg ? "horizontal" : "vertical"}
+          items={STEP_KEYS.map((k) => ({ title: t(k) }))}
+        />
       </Card>
       <ProblemAlert error={error} />
 

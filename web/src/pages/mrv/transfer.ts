@@ -15,7 +15,7 @@ export class UploadError extends ApiError {
   readonly body: unknown;
   constructor(status: number, body: unknown) {
     const base = toApiError(status, body);
-    super(status, { code: base.code, detail: base.detail, field: base.field, errors: base.errors });
+    super(status, { code: base.code, detail: base.detail, field: base.field, errors: base.errors, params: base.params });
     this.body = body;
   }
 }
