@@ -1383,7 +1383,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Trade tape */
+        /** Trade tape: the order book's, auctions' and negotiated trades, latest first */
         get: operations["tape_api_v1_market_instruments__code__trades_get"];
         put?: never;
         post?: never;
@@ -1400,7 +1400,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Daily OHLCV */
+        /**
+         * Daily OHLCV (prices of the book and auctions; volume of every venue)
+         * @description Negotiated trades count in volume and turnover, not in prices
+         *     (``carbonledger.market.tape``).
+         */
         get: operations["ohlcv_api_v1_market_instruments__code__ohlcv_get"];
         put?: never;
         post?: never;
@@ -1417,7 +1421,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per-instrument statistics */
+        /**
+         * Per-instrument statistics
+         * @description Totals of every venue; the VWAP of the order book and auctions, the last price of
+         *     the order book (``carbonledger.market.tape``).
+         */
         get: operations["statistics_api_v1_market_instruments__code__statistics_get"];
         put?: never;
         post?: never;
@@ -2085,22 +2093,31 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** Candle */
+        /**
+         * Candle
+         * @description A day of trading (UTC). Prices come from the order book and auctions; volume and
+         *     turnover count negotiated trades too (also on their own). A day of negotiated trades
+         *     only has no prices.
+         */
         Candle: {
             /** Day */
             day: string;
             /** Open */
-            open: number;
+            open: number | null;
             /** High */
-            high: number;
+            high: number | null;
             /** Low */
-            low: number;
+            low: number | null;
             /** Close */
-            close: number;
+            close: number | null;
             /** Volume */
             volume: number;
             /** Turnover */
             turnover: number;
+            /** Negotiated Volume */
+            negotiated_volume: number;
+            /** Negotiated Turnover */
+            negotiated_turnover: number;
         };
         /** Certificate */
         Certificate: {
@@ -3692,7 +3709,11 @@ export interface components {
             /** Open */
             open: boolean;
         };
-        /** Statistics */
+        /**
+         * Statistics
+         * @description An instrument's session, prices and totals. ``last_price`` is the order book's
+         *     (negotiated trades and auctions do not set it); the totals count every venue.
+         */
         Statistics: {
             /** Instrument */
             instrument: string;
@@ -3708,18 +3729,30 @@ export interface components {
             best_bid: number | null;
             /** Best Ask */
             best_ask: number | null;
-            /** Trades */
+            /**
+             * Trades
+             * @description trades of every venue, negotiated ones included
+             */
             trades: number;
             /** Volume */
             volume: number;
             /** Turnover */
             turnover: number;
-            /** Vwap */
+            /**
+             * Vwap
+             * @description of the order book's and auctions' trades
+             */
             vwap: number | null;
             /** Settled Trades */
             settled_trades: number;
             /** Pending Trades */
             pending_trades: number;
+            /** Negotiated Trades */
+            negotiated_trades: number;
+            /** Negotiated Volume */
+            negotiated_volume: number;
+            /** Negotiated Turnover */
+            negotiated_turnover: number;
         };
         /**
          * Status
@@ -4014,13 +4047,16 @@ export interface components {
         };
         /**
          * TapeEntry
-         * @description A trade as the public sees it (no parties).
+         * @description A trade as the public sees it (no parties), of any venue: the order book, an
+         *     auction or a negotiated (block) trade.
          */
         TapeEntry: {
-            /** Id */
+            /**
+             * Id
+             * @description the trade's id; a negotiated trade's is its deal's id
+             */
             id: number;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["Venue"];
             /** Price */
             price: number;
             /** Quantity */
@@ -4191,6 +4227,11 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * Venue
+         * @enum {string}
+         */
+        Venue: "book" | "auction" | "deal";
         /** Verification */
         Verification: {
             /** Receipt Found */

@@ -1189,4 +1189,7 @@ export const enUS: Messages = {
   "registry.rules.confirmWithdraw": "Stop {vintage} allowances counting for {year}? The change is written to the chain.",
   "registry.rules.allowed": "{vintage} allowances now count for {year}",
   "registry.rules.withdrawn": "{vintage} allowances no longer count for {year}",
+  "market.negotiatedShare": "of which {n} t negotiated",
+  "market.negotiatedVolumeT": "Negotiated (t)",
+  "market.negotiatedVolumeLegend": "Negotiated volume",
 };

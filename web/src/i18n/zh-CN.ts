@@ -1184,6 +1184,9 @@ export const zhCN = {
   "registry.rules.confirmWithdraw": "撤销 {vintage} 年度配额用于 {year} 年度清缴的资格？此变更将写入区块链。",
   "registry.rules.allowed": "{vintage} 年度配额已可用于 {year} 年度清缴",
   "registry.rules.withdrawn": "{vintage} 年度配额不再可用于 {year} 年度清缴",
+  "market.negotiatedShare": "其中协议转让 {n} 吨",
+  "market.negotiatedVolumeT": "协议转让量（吨）",
+  "market.negotiatedVolumeLegend": "协议转让量",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -54,6 +54,18 @@ def instrument_trades(s: Session, code: str, limit: int | None = None) -> list[M
     return list(s.execute(q).scalars())
 
 
+def settled_deals(s: Session, code: str, limit: int | None = None) -> list[MarketDeal]:
+    """Negotiated trades of an instrument that settled on chain, latest first."""
+    q = (
+        select(MarketDeal)
+        .where(MarketDeal.instrument == code, MarketDeal.state == "settled")
+        .order_by(MarketDeal.id.desc())
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    return list(s.execute(q).scalars())
+
+
 def instruments(s: Session) -> list[MarketInstrument]:
     return list(s.execute(select(MarketInstrument).order_by(MarketInstrument.vintage)).scalars())
 

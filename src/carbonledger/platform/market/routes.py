@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections import defaultdict
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect, status
 from sqlalchemy import select
 
 from carbonledger.market.engine import OrderType, Side, TimeInForce
+from carbonledger.market.tape import Print, Venue, candles, totals
 from carbonledger.platform import audit
 from carbonledger.platform.deps import (
     Anyone,
@@ -35,6 +37,7 @@ from carbonledger.platform.market.models import (
     MarketOrder,
     MarketRelation,
     MarketTrade,
+    TradeState,
 )
 from carbonledger.platform.market.schemas import (
     Alert,
@@ -294,17 +297,41 @@ def depth(
     return Depth(instrument=code, bids=d["bids"], asks=d["asks"])
 
 
-@router.get("/instruments/{code}/trades", response_model=list[TapeEntry], summary="Trade tape")
+def _deal_time(d: MarketDeal) -> datetime:
+    return d.decided_at or d.created_at
+
+
+def _prints(trades: list[MarketTrade], deals: list[MarketDeal]) -> list[Print]:
+    """The tape in trading order: trades not reversed and settled negotiated trades."""
+    out = [
+        (t.matched_at, 0, t.id, Print(Venue(t.kind), t.price, t.quantity, t.matched_at))
+        for t in trades
+        if t.state != TradeState.REVERSED
+    ]
+    out += [
+        (_deal_time(d), 1, d.id, Print(Venue.DEAL, d.price, d.quantity, _deal_time(d)))
+        for d in deals
+    ]
+    out.sort(key=lambda row: row[:3])
+    return [row[3] for row in out]
+
+
+@router.get(
+    "/instruments/{code}/trades",
+    response_model=list[TapeEntry],
+    summary="Trade tape: the order book's, auctions' and negotiated trades, latest first",
+)
 def tape(
     code: str, request: Request, _: Anyone, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> Any:
     _instrument(request, code)
     with work(request) as s:
-        rows = repo.instrument_trades(s, code, limit)
-    return [
+        trades = repo.instrument_trades(s, code, limit)
+        deals = repo.settled_deals(s, code, limit)
+    entries = [
         TapeEntry(
             id=t.id,
-            kind=t.kind,
+            kind=Venue(t.kind),
             price=t.price,
             quantity=t.quantity,
             aggressor=t.aggressor,
@@ -312,41 +339,50 @@ def tape(
             tx_hash=t.tx_hash,
             matched_at=t.matched_at,
         )
-        for t in rows
-        if t.state != "reversed"
+        for t in trades
+        if t.state != TradeState.REVERSED
+    ] + [
+        TapeEntry(
+            id=d.id,
+            kind=Venue.DEAL,
+            price=d.price,
+            quantity=d.quantity,
+            aggressor="",
+            state=TradeState.SETTLED,  # a deal settles on chain when it is accepted
+            tx_hash=d.tx_hash,
+            matched_at=_deal_time(d),
+        )
+        for d in deals
     ]
+    entries.sort(key=lambda e: (e.matched_at, e.kind is Venue.DEAL, e.id), reverse=True)
+    return entries[:limit]
 
 
-@router.get("/instruments/{code}/ohlcv", response_model=list[Candle], summary="Daily OHLCV")
+@router.get(
+    "/instruments/{code}/ohlcv",
+    response_model=list[Candle],
+    summary="Daily OHLCV (prices of the book and auctions; volume of every venue)",
+)
 def ohlcv(code: str, request: Request, _: Anyone) -> Any:
+    """Negotiated trades count in volume and turnover, not in prices
+    (``carbonledger.market.tape``)."""
     _instrument(request, code)
     with work(request) as s:
-        rows = [t for t in reversed(repo.instrument_trades(s, code)) if t.state != "reversed"]
-    days: dict[str, list[MarketTrade]] = defaultdict(list)
-    for t in rows:
-        days[t.matched_at.date().isoformat()].append(t)
-    return [
-        Candle(
-            day=day,
-            open=ts[0].price,
-            high=max(t.price for t in ts),
-            low=min(t.price for t in ts),
-            close=ts[-1].price,
-            volume=sum(t.quantity for t in ts),
-            turnover=sum(t.quantity * t.price for t in ts),
-        )
-        for day, ts in sorted(days.items())
-    ]
+        prints = _prints(repo.instrument_trades(s, code), repo.settled_deals(s, code))
+    return [Candle(**asdict(c)) for c in candles(prints)]
 
 
 @router.get(
     "/instruments/{code}/statistics", response_model=Statistics, summary="Per-instrument statistics"
 )
 def statistics(code: str, request: Request, _: Anyone) -> Any:
+    """Totals of every venue; the VWAP of the order book and auctions, the last price of
+    the order book (``carbonledger.market.tape``)."""
     _instrument(request, code)
     market = market_of(request)
     with work(request) as s:
-        rows = [t for t in repo.instrument_trades(s, code) if t.state != "reversed"]
+        rows = [t for t in repo.instrument_trades(s, code) if t.state != TradeState.REVERSED]
+        deals = repo.settled_deals(s, code)
     with market.lock:
         book = market.book(code)
         limits = book.price_limits
@@ -358,16 +394,18 @@ def statistics(code: str, request: Request, _: Anyone) -> Any:
             best_bid=book.best_bid(),
             best_ask=book.best_ask(),
         )
-    volume = sum(t.quantity for t in rows)
-    turnover = sum(t.quantity * t.price for t in rows)
+    sums = totals(_prints(rows, deals))
     return Statistics(
         instrument=code,
-        trades=len(rows),
-        volume=volume,
-        turnover=turnover,
-        vwap=turnover // volume if volume else None,
-        settled_trades=sum(1 for t in rows if t.state == "settled"),
-        pending_trades=sum(1 for t in rows if t.state != "settled"),
+        trades=sums.trades,
+        volume=sums.volume,
+        turnover=sums.turnover,
+        vwap=sums.vwap,
+        settled_trades=sum(1 for t in rows if t.state == TradeState.SETTLED) + len(deals),
+        pending_trades=sum(1 for t in rows if t.state != TradeState.SETTLED),
+        negotiated_trades=sums.negotiated_trades,
+        negotiated_volume=sums.negotiated_volume,
+        negotiated_turnover=sums.negotiated_turnover,
         **out,
     )
 

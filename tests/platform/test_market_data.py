@@ -1,0 +1,142 @@
+"""Market data of every venue: the order book, auctions and negotiated trades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from market_testing import CODE, fund, list_instrument, wait_settled
+from platform_testing import Actor, Api
+
+
+def body(side: str, quantity: int, price: int) -> dict[str, object]:
+    return {"instrument": CODE, "side": side, "quantity": quantity, "price": price}
+
+
+def deal(counterparty: Actor, quantity: int, price: int) -> dict[str, object]:
+    return {
+        "instrument": CODE,
+        "counterparty_id": counterparty.org_id,
+        "as_seller": True,
+        "quantity": quantity,
+        "price": price,
+    }
+
+
+def market_data(api: Api) -> tuple[list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
+    base = f"/api/v1/market/instruments/{CODE}"
+    return (
+        api.client.get(f"{base}/trades").json(),
+        api.client.get(f"{base}/statistics").json(),
+        api.client.get(f"{base}/ohlcv").json(),
+    )
+
+
+def test_negotiated_trades_are_on_the_tape_and_in_volume_but_set_no_price(api: Api) -> None:
+    seller = api.organisation("enterprise", "Tape Seller")
+    buyer = api.organisation("enterprise", "Tape Buyer", industry="steel")
+    list_instrument(api, block_min_quantity=500)
+    fund(api, allowances=[(seller, 2000)], coin=[(buyer, 20_000_000)])
+    seller.ok("POST", "/api/v1/market/orders", 201, json=body("sell", 100, 8100))
+    buyer.ok("POST", "/api/v1/market/orders", 201, json=body("buy", 100, 8100))
+    (book_trade,) = wait_settled(buyer, 1)
+
+    # withdrawn and still proposed deals traded nothing
+    withdrawn = seller.ok("POST", "/api/v1/market/deals", 201, json=deal(buyer, 500, 8000))
+    seller.ok("POST", f"/api/v1/market/deals/{withdrawn['id']}/cancel")
+    seller.ok("POST", "/api/v1/market/deals", 201, json=deal(buyer, 500, 8200))
+    tape, stats, (candle,) = market_data(api)
+    assert [(t["kind"], t["id"]) for t in tape] == [("book", book_trade["id"])]
+
+    block = seller.ok("POST", "/api/v1/market/deals", 201, json=deal(buyer, 600, 9000))
+    with api.client.websocket_connect("/api/v1/market/ws") as ws:
+        ws.send_json({"subscribe": [CODE]})
+        assert ws.receive_json()["type"] == "depth"
+        settled = buyer.ok("POST", f"/api/v1/market/deals/{block['id']}/accept")
+        pushed = ws.receive_json()
+    assert pushed == {
+        "type": "trade",
+        "kind": "deal",
+        "instrument": CODE,
+        "price": 9000,
+        "quantity": 600,
+        "aggressor": "",
+    }
+
+    tape, stats, (candle,) = market_data(api)
+    latest, first = tape
+    assert (latest["kind"], latest["id"], latest["price"], latest["quantity"]) == (
+        "deal",
+        block["id"],
+        9000,
+        600,
+    )
+    assert latest["state"] == "settled" and latest["tx_hash"] == settled["tx_hash"]
+    assert latest["aggressor"] == "" and latest["matched_at"] >= first["matched_at"]
+    assert (first["kind"], first["price"], first["aggressor"]) == ("book", 8100, "buy")
+    assert "buyer_org" not in latest and "seller_org" not in latest  # public: no parties
+    limited = api.client.get(f"/api/v1/market/instruments/{CODE}/trades?limit=1").json()
+    assert [t["kind"] for t in limited] == ["deal"]
+
+    # volume and turnover count the block; the last price, the VWAP and the candle's
+    # prices are the order book's
+    assert stats["last_price"] == 8100 and stats["vwap"] == 8100
+    assert (stats["trades"], stats["volume"]) == (2, 700)
+    assert stats["turnover"] == 100 * 8100 + 600 * 9000
+    assert (stats["settled_trades"], stats["pending_trades"]) == (2, 0)
+    assert (stats["negotiated_trades"], stats["negotiated_volume"]) == (1, 600)
+    assert stats["negotiated_turnover"] == 600 * 9000
+    assert (candle["open"], candle["high"], candle["low"], candle["close"]) == (8100,) * 4
+    assert (candle["volume"], candle["negotiated_volume"]) == (700, 600)
+    assert candle["turnover"] == stats["turnover"]
+    assert candle["negotiated_turnover"] == 600 * 9000
+    instrument = api.client.get(f"/api/v1/market/instruments/{CODE}").json()
+    assert instrument["last_price"] == 8100
+
+
+def test_a_day_of_negotiated_trades_only_has_volume_without_prices(api: Api) -> None:
+    seller = api.organisation("enterprise", "Block Only Seller")
+    buyer = api.organisation("enterprise", "Block Only Buyer")
+    list_instrument(api)
+    fund(api, allowances=[(seller, 100)], coin=[(buyer, 1_000_000)])
+    proposed = seller.ok("POST", "/api/v1/market/deals", 201, json=deal(buyer, 50, 7000))
+    buyer.ok("POST", f"/api/v1/market/deals/{proposed['id']}/accept")
+    tape, stats, (candle,) = market_data(api)
+    assert [(t["kind"], t["quantity"]) for t in tape] == [("deal", 50)]
+    assert stats["last_price"] is None and stats["vwap"] is None
+    assert (stats["volume"], stats["negotiated_volume"], stats["trades"]) == (50, 50, 1)
+    assert [candle[k] for k in ("open", "high", "low", "close")] == [None] * 4
+    assert (candle["volume"], candle["turnover"]) == (50, 50 * 7000)
+
+
+def test_auction_fills_are_on_the_tape_and_pushed_live(api: Api) -> None:
+    seller = api.organisation("enterprise", "Tape Auctioneer")
+    bidder = api.organisation("enterprise", "Tape Bidder")
+    list_instrument(api)
+    fund(api, allowances=[(seller, 100)], coin=[(bidder, 1_000_000)])
+    auction = seller.ok(
+        "POST",
+        "/api/v1/market/auctions",
+        201,
+        json={"instrument": CODE, "quantity": 100, "reserve": 7000},
+    )
+    bidder.ok(
+        "POST",
+        f"/api/v1/market/auctions/{auction['id']}/bids",
+        201,
+        json={"price": 7500, "quantity": 60},
+    )
+    with api.client.websocket_connect("/api/v1/market/ws") as ws:
+        ws.send_json({"subscribe": [CODE]})
+        assert ws.receive_json()["type"] == "depth"
+        seller.ok("POST", f"/api/v1/market/auctions/{auction['id']}/close")
+        pushed = ws.receive_json()
+    assert (pushed["type"], pushed["kind"], pushed["price"], pushed["quantity"]) == (
+        "trade",
+        "auction",
+        7500,
+        60,
+    )
+    wait_settled(bidder, 1)
+    tape, stats, (candle,) = market_data(api)
+    assert [(t["kind"], t["price"], t["quantity"]) for t in tape] == [("auction", 7500, 60)]
+    assert candle["close"] == 7500 and stats["negotiated_volume"] == 0
