@@ -1,10 +1,11 @@
-"""Market data of every venue: the order book, auctions and negotiated trades."""
+"""Market data of every venue (the order book, auctions, negotiated trades) and what
+orders lock in the balances."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from market_testing import CODE, fund, list_instrument, wait_settled
+from market_testing import CODE, fund, list_instrument, wait_released, wait_settled
 from platform_testing import Actor, Api
 
 
@@ -140,3 +141,50 @@ def test_auction_fills_are_on_the_tape_and_pushed_live(api: Api) -> None:
     tape, stats, (candle,) = market_data(api)
     assert [(t["kind"], t["price"], t["quantity"]) for t in tape] == [("auction", 7500, 60)]
     assert candle["close"] == 7500 and stats["negotiated_volume"] == 0
+
+
+def test_balances_show_coin_locked_by_open_buy_orders_and_bids(api: Api) -> None:
+    seller = api.organisation("enterprise", "Lock Seller")
+    buyer = api.organisation("enterprise", "Lock Buyer")
+    list_instrument(api)
+    fund(api, allowances=[(seller, 100)], coin=[(buyer, 1_000_000)])
+    gw = api.platform.require_gateway()
+
+    def held(actor: Actor) -> dict[str, Any]:
+        gw.sync()
+        return actor.ok("GET", "/api/v1/registry/balances")  # type: ignore[no-any-return]
+
+    assert (held(buyer)["coin_cents"], held(buyer)["coin_locked_cents"]) == (1_000_000, 0)
+    bid = buyer.ok("POST", "/api/v1/market/orders", 201, json=body("buy", 30, 7500))
+    auction = seller.ok(
+        "POST",
+        "/api/v1/market/auctions",
+        201,
+        json={"instrument": CODE, "quantity": 40, "reserve": 7000},
+    )
+    buyer.ok(
+        "POST",
+        f"/api/v1/market/auctions/{auction['id']}/bids",
+        201,
+        json={"price": 7200, "quantity": 40},
+    )
+    b = held(buyer)
+    assert b["coin_locked_cents"] == 30 * 7500 + 40 * 7200
+    assert b["coin_cents"] + b["coin_locked_cents"] == 1_000_000
+    s = held(seller)
+    ((row),) = s["allowances"]
+    assert (row["balance"], row["escrowed"], s["coin_locked_cents"]) == (60, 40, 0)
+
+    # a sell below the bid fills part of it at the bid's price: that part leaves the lock
+    seller.ok("POST", "/api/v1/market/orders", 201, json=body("sell", 10, 7500))
+    wait_settled(buyer, 1)
+    b = held(buyer)
+    assert b["coin_locked_cents"] == 20 * 7500 + 40 * 7200
+    assert b["coin_cents"] == 1_000_000 - 10 * 7500 - b["coin_locked_cents"]
+    buyer.ok("DELETE", f"/api/v1/market/orders/{bid['id']}")
+    wait_released(buyer, bid["id"])
+    assert held(buyer)["coin_locked_cents"] == 40 * 7200
+    # a regulator sees another organisation's lock; an enterprise does not
+    seen = api.regulator.ok("GET", f"/api/v1/registry/balances?org_id={buyer.org_id}")
+    assert seen["coin_locked_cents"] == 40 * 7200
+    assert seller.get(f"/api/v1/registry/balances?org_id={buyer.org_id}").status_code == 404

@@ -2000,7 +2000,14 @@ export interface components {
             /** Hash */
             hash: string;
         };
-        /** Balances */
+        /**
+         * Balances
+         * @description What an organisation holds, from the chain's SQL projection at ``indexed_block``.
+         *     Free and locked amounts are apart: ``allowances[].balance`` and ``coin_cents`` can
+         *     move now; ``allowances[].escrowed`` (open sell orders and auction offers) and
+         *     ``coin_locked_cents`` (open buy orders and auction bids) are held by the Settlement
+         *     contract until the order trades or ends. Holdings = free + locked.
+         */
         Balances: {
             /** Org Id */
             org_id: number;
@@ -2010,8 +2017,16 @@ export interface components {
             allowances: components["schemas"]["VintageBalance"][];
             /** Offsets */
             offsets: components["schemas"]["OffsetBlockOut"][];
-            /** Coin Cents */
+            /**
+             * Coin Cents
+             * @description free carbon coin [cents]
+             */
             coin_cents: number;
+            /**
+             * Coin Locked Cents
+             * @description coin locked by open buy orders and bids [cents]
+             */
+            coin_locked_cents: number;
             /** Indexed Block */
             indexed_block: number;
         };
@@ -4247,9 +4262,15 @@ export interface components {
         VintageBalance: {
             /** Vintage */
             vintage: number;
-            /** Balance */
+            /**
+             * Balance
+             * @description free allowances [t]
+             */
             balance: number;
-            /** Escrowed */
+            /**
+             * Escrowed
+             * @description allowances locked by open sell orders [t]
+             */
             escrowed: number;
         };
         /** VintageRule */
