@@ -1,5 +1,5 @@
-"""Market data of every venue (the order book, auctions, negotiated trades) and what
-orders lock in the balances."""
+"""Market data of every venue (the order book, auctions, negotiated trades), what orders
+lock in the balances, and the directory of counterparties for negotiated trades."""
 
 from __future__ import annotations
 
@@ -49,10 +49,15 @@ def test_negotiated_trades_are_on_the_tape_and_in_volume_but_set_no_price(api: A
     assert [(t["kind"], t["id"]) for t in tape] == [("book", book_trade["id"])]
 
     block = seller.ok("POST", "/api/v1/market/deals", 201, json=deal(buyer, 600, 9000))
+    # the parties see each other's names
+    assert (block["proposer_name"], block["counterparty_name"]) == ("Tape Seller", "Tape Buyer")
+    listed = {d["id"]: d for d in buyer.ok("GET", "/api/v1/market/deals")}
+    assert listed[block["id"]]["proposer_name"] == "Tape Seller"
     with api.client.websocket_connect("/api/v1/market/ws") as ws:
         ws.send_json({"subscribe": [CODE]})
         assert ws.receive_json()["type"] == "depth"
         settled = buyer.ok("POST", f"/api/v1/market/deals/{block['id']}/accept")
+        assert settled["counterparty_name"] == "Tape Buyer"
         pushed = ws.receive_json()
     assert pushed == {
         "type": "trade",
@@ -188,3 +193,44 @@ def test_balances_show_coin_locked_by_open_buy_orders_and_bids(api: Api) -> None
     seen = api.regulator.ok("GET", f"/api/v1/registry/balances?org_id={buyer.org_id}")
     assert seen["coin_locked_cents"] == 40 * 7200
     assert seller.get(f"/api/v1/registry/balances?org_id={buyer.org_id}").status_code == 404
+
+
+def test_participants_lists_who_a_deal_can_name(api: Api) -> None:
+    me = api.organisation("enterprise", "Directory Cement", industry="cement")
+    steel = api.organisation("enterprise", "Northern Steel Works", industry="steel", region="CN-BJ")
+    glass = api.organisation("enterprise", "Southern Glass 50%_Co")
+    gone = api.organisation("enterprise", "Suspended Steel")
+    api.regulator.ok("POST", f"/api/v1/organisations/{gone.org_id}/suspend", json={"note": "x"})
+    uncertified = api.register("enterprise", "Uncertified Steel")["organisation"]["id"]
+    api.admin.ok("POST", f"/api/v1/admin/organisations/{uncertified}/approve", json={})
+    api.register("enterprise", "Pending Steel")
+    api.organisation("finance", "Steel Bank")
+    bank = api.organisation("finance", "Directory Bank")
+
+    url = "/api/v1/market/participants"
+    everyone = me.ok("GET", url)
+    assert [p["id"] for p in everyone] == [steel.org_id, glass.org_id]  # by name, not me
+    (found,) = me.ok("GET", f"{url}?q=steel")  # any case; only those that can trade
+    assert found == {
+        "id": steel.org_id,
+        "name": "Northern Steel Works",
+        "region": "CN-BJ",
+        "industry": "steel",
+    }
+    # the whole credit code, any case; the id (as "#12" too); wildcards are plain text
+    code = api.regulator.ok("GET", f"/api/v1/organisations/{steel.org_id}")["credit_code"]
+    assert [p["id"] for p in me.ok("GET", url, params={"q": code.lower()})] == [steel.org_id]
+    assert me.ok("GET", url, params={"q": code[:8]}) == []
+    assert [p["id"] for p in me.ok("GET", url, params={"q": f"#{glass.org_id}"})] == [glass.org_id]
+    assert [p["id"] for p in me.ok("GET", url, params={"q": "50%_"})] == [glass.org_id]
+    assert me.ok("GET", url, params={"q": "s%g"}) == []  # as a pattern it would match
+    assert me.ok("GET", url, params={"q": "Directory"}) == []  # itself left out
+    assert len(steel.ok("GET", url, params={"limit": 1})) == 1
+    assert steel.get(url, params={"limit": 51}).status_code == 422
+    assert steel.get(url, params={"q": "x" * 101}).status_code == 422
+
+    # only enterprises propose deals: the directory is theirs
+    assert api.client.get(url).status_code == 401
+    for other in (bank, api.regulator, api.admin):
+        r = other.get(url)
+        assert r.status_code == 403 and r.json()["code"] == "forbidden", r.text

@@ -1541,6 +1541,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprises you may propose a negotiated trade to, by name or credit code
+         * @description Active, certified enterprises with a chain account, your own left out: whom a deal
+         *     can name (the same conditions as proposing one).
+         */
+        get: operations["participants_api_v1_market_participants_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/deals/{deal_id}/accept": {
         parameters: {
             query?: never;
@@ -2342,8 +2363,12 @@ export interface components {
             chain_deal_id: number;
             /** Proposer Org */
             proposer_org: number;
+            /** Proposer Name */
+            proposer_name: string;
             /** Counterparty Org */
             counterparty_org: number;
+            /** Counterparty Name */
+            counterparty_name: string;
             /** Seller Org */
             seller_org: number;
             /** Buyer Org */
@@ -3380,6 +3405,21 @@ export interface components {
             offset: number;
             /** Limit */
             limit: number;
+        };
+        /**
+         * Participant
+         * @description An enterprise that may be named as a deal's counterparty, as another enterprise
+         *     sees it: who it is, not its users, keys, address or contacts.
+         */
+        Participant: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+            /** Industry */
+            industry: string;
         };
         /**
          * PenaltyIn
@@ -7726,6 +7766,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    participants_api_v1_market_participants_get: {
+        parameters: {
+            query?: {
+                /** @description part of the name, the whole credit code or the id */
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Participant"][];
                 };
             };
             /** @description Validation Error */

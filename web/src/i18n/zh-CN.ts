@@ -1044,9 +1044,9 @@ export const zhCN = {
   "market.deal.intro": "提议即表示您同意以下条款；对方接受时配额与碳币同时交割，提议前不冻结资产。",
   "market.deal.iSell": "我方卖出",
   "market.deal.iBuy": "我方买入",
-  "market.deal.counterparty": "对方机构编号",
-  "market.deal.counterpartyHelp": "请向对方索取其机构编号（在其交易页面“协议转让”中显示）",
-  "market.deal.counterpartyMissing": "请填写对方机构编号",
+  "market.deal.counterparty": "交易对手",
+  "market.deal.counterpartyHelp": "按名称、统一社会信用代码或机构编号查找；仅列出已认证、可交易的企业",
+  "market.deal.counterpartyMissing": "请选择交易对手",
   "market.deal.counterpartyBad": "机构编号为正整数",
   "market.deal.self": "不能与本机构交易",
   "market.deal.minimum": "协议转让至少 {n} 吨，小额请在竞价市场交易",
@@ -1192,6 +1192,9 @@ export const zhCN = {
   "market.coinTotal": "碳币合计",
   "market.allowancesAvailable": "{vintage} 年度可用配额（吨）",
   "market.allowancesTotal": "{vintage} 年度配额合计（吨）",
+  "market.deal.counterpartySearch": "输入名称、统一社会信用代码或机构编号",
+  "market.deal.counterpartyLookupFailed": "暂时无法查询交易对手，请稍后重试",
+  "market.deal.noParticipants": "没有符合条件的可交易企业",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger.indexer import allowance_balances
-from carbonledger.platform.accounts.models import Organisation
+from carbonledger.platform.accounts.models import Organisation, OrgStatus
 from carbonledger.platform.market.models import (
     MarketDeal,
     MarketInstrument,
@@ -38,6 +38,29 @@ def visible_deals(p: Principal) -> Select[MarketDeal]:
     return q.where(
         or_(MarketDeal.proposer_org == p.org_id, MarketDeal.counterparty_org == p.org_id)
     )
+
+
+def participants(s: Session, q: str, exclude: int, limit: int) -> list[Organisation]:
+    """Enterprises that can trade (active, certified, with a chain account), except
+    ``exclude``; ``q`` is part of the name (any case), the whole credit code or the id."""
+    query = select(Organisation).where(
+        Organisation.kind == Kind.ENTERPRISE.value,
+        Organisation.status == OrgStatus.ACTIVE,
+        Organisation.certified.is_(True),
+        Organisation.address.is_not(None),
+        Organisation.id != exclude,
+    )
+    q = q.strip()
+    if q:
+        matches = [
+            func.lower(Organisation.name).contains(q.lower(), autoescape=True),
+            Organisation.credit_code == q.upper(),
+        ]
+        if q.removeprefix("#").isdigit() and len(q) <= 10:
+            matches.append(Organisation.id == int(q.removeprefix("#")))
+        query = query.where(or_(*matches))
+    query = query.order_by(Organisation.name, Organisation.id).limit(limit)
+    return list(s.execute(query).scalars())
 
 
 def order_trades(s: Session, order_id: int) -> list[MarketTrade]:

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect, status
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from carbonledger.market.engine import OrderType, Side, TimeInForce
 from carbonledger.market.tape import Print, Venue, candles, totals
 from carbonledger.platform import audit
+from carbonledger.platform.accounts.models import Organisation
 from carbonledger.platform.deps import (
     Anyone,
     EnterpriseOnly,
@@ -54,6 +56,7 @@ from carbonledger.platform.market.schemas import (
     OrderAmend,
     OrderCreate,
     OrderPublic,
+    Participant,
     RelationCreate,
     RelationPublic,
     SessionChange,
@@ -150,13 +153,23 @@ def order_out(o: MarketOrder, trades: list[MarketTrade] | None = None) -> OrderP
     )
 
 
-def deal_out(d: MarketDeal) -> DealPublic:
+def org_names(s: Session, ids: set[int]) -> dict[int, str]:
+    """Names of organisations by id (the parties of deals shown to each other)."""
+    if not ids:
+        return {}
+    q = select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(ids)))
+    return {int(i): str(n) for i, n in s.execute(q)}
+
+
+def deal_out(d: MarketDeal, names: dict[int, str]) -> DealPublic:
     return DealPublic(
         id=d.id,
         instrument=d.instrument,
         chain_deal_id=d.chain_deal_id,
         proposer_org=d.proposer_org,
+        proposer_name=names.get(d.proposer_org, ""),
         counterparty_org=d.counterparty_org,
+        counterparty_name=names.get(d.counterparty_org, ""),
         seller_org=d.seller_org,
         buyer_org=d.buyer_org,
         price=d.price,
@@ -635,14 +648,39 @@ def propose_deal(
         audit.record(
             s, "market.deal-proposed", principal=p, request=request, target=f"market-deal:{deal.id}"
         )
-    return idem.finish(deal_out(deal), 201)
+        out = deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
+    return idem.finish(out, 201)
+
+
+@router.get(
+    "/participants",
+    response_model=list[Participant],
+    summary="Enterprises you may propose a negotiated trade to, by name or credit code",
+)
+def participants(
+    request: Request,
+    p: EnterpriseOnly,
+    q: Annotated[
+        str,
+        Query(max_length=100, description="part of the name, the whole credit code or the id"),
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> Any:
+    """Active, certified enterprises with a chain account, your own left out: whom a deal
+    can name (the same conditions as proposing one)."""
+    with work(request) as s:
+        return [
+            Participant(id=o.id, name=o.name, region=o.region, industry=o.industry)
+            for o in repo.participants(s, q, p.org_id, limit)
+        ]
 
 
 @router.get("/deals", response_model=list[DealPublic], summary="Deals you are party to")
 def list_deals(request: Request, p: SignedIn) -> Any:
     with work(request) as s:
-        rows = s.execute(repo.visible_deals(p).order_by(MarketDeal.id)).scalars()
-        return [deal_out(d) for d in rows]
+        rows = list(s.execute(repo.visible_deals(p).order_by(MarketDeal.id)).scalars())
+        names = org_names(s, {o for d in rows for o in (d.proposer_org, d.counterparty_org)})
+        return [deal_out(d, names) for d in rows]
 
 
 @router.post(
@@ -656,7 +694,7 @@ def accept_deal(deal_id: ObjectId, request: Request, p: EnterpriseOnly) -> Any:
         audit.record(
             s, "market.deal-accepted", principal=p, request=request, target=f"market-deal:{deal_id}"
         )
-    return deal_out(deal)
+        return deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
 
 
 @router.post("/deals/{deal_id}/cancel", response_model=DealPublic, summary="Withdraw a deal")
@@ -670,7 +708,7 @@ def cancel_deal(deal_id: ObjectId, request: Request, p: EnterpriseOnly) -> Any:
             request=request,
             target=f"market-deal:{deal_id}",
         )
-    return deal_out(deal)
+        return deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
 
 
 # -- auctions ---------------------------------------------------------------------------------
@@ -767,8 +805,6 @@ def close_auction(auction_id: ObjectId, request: Request, p: AuctionCloser) -> A
     summary="Declare two organisations related (watched for wash trades)",
 )
 def relate(body: RelationCreate, request: Request, p: RegulatorOnly) -> Any:
-    from carbonledger.platform.accounts.models import Organisation
-
     if body.org_a == body.org_b:
         raise Problem(
             422, "same-organisation", "name two different organisations", field="body:org_b"

@@ -196,12 +196,24 @@ class DealCreate(BaseModel):
     price: Cents
 
 
+class Participant(BaseModel):
+    """An enterprise that may be named as a deal's counterparty, as another enterprise
+    sees it: who it is, not its users, keys, address or contacts."""
+
+    id: int
+    name: str
+    region: str
+    industry: str
+
+
 class DealPublic(BaseModel):
     id: int
     instrument: str
     chain_deal_id: int
     proposer_org: int
+    proposer_name: str
     counterparty_org: int
+    counterparty_name: str
     seller_org: int
     buyer_org: int
     price: int
