@@ -224,6 +224,8 @@ def test_participants_lists_who_a_deal_can_name(api: Api) -> None:
     assert [p["id"] for p in me.ok("GET", url, params={"q": f"#{glass.org_id}"})] == [glass.org_id]
     assert [p["id"] for p in me.ok("GET", url, params={"q": "50%_"})] == [glass.org_id]
     assert me.ok("GET", url, params={"q": "s%g"}) == []  # as a pattern it would match
+    for odd in ("²", "#99999999999", "9" * 10):  # not a number, or beyond any id
+        assert me.ok("GET", url, params={"q": odd}) == []
     assert me.ok("GET", url, params={"q": "Directory"}) == []  # itself left out
     assert len(steel.ok("GET", url, params={"limit": 1})) == 1
     assert steel.get(url, params={"limit": 51}).status_code == 422

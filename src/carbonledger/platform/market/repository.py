@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger.indexer import allowance_balances
 from carbonledger.platform.accounts.models import Organisation, OrgStatus
+from carbonledger.platform.deps import MAX_ID
 from carbonledger.platform.market.models import (
     MarketDeal,
     MarketInstrument,
@@ -56,8 +59,9 @@ def participants(s: Session, q: str, exclude: int, limit: int) -> list[Organisat
             func.lower(Organisation.name).contains(q.lower(), autoescape=True),
             Organisation.credit_code == q.upper(),
         ]
-        if q.removeprefix("#").isdigit() and len(q) <= 10:
-            matches.append(Organisation.id == int(q.removeprefix("#")))
+        number = re.fullmatch(r"#?([0-9]{1,10})", q)  # ASCII digits: "²".isdigit() too
+        if number and int(number[1]) <= MAX_ID:
+            matches.append(Organisation.id == int(number[1]))
         query = query.where(or_(*matches))
     query = query.order_by(Organisation.name, Organisation.id).limit(limit)
     return list(s.execute(query).scalars())
