@@ -16,6 +16,7 @@ import {
   cancelAll,
   cancelOrder,
   coinBalance,
+  coinLocked,
   ensureInstrument,
   fillOrder,
   freePrice,
@@ -26,7 +27,7 @@ import {
   priceText,
   restingOrders,
   dealRow,
-  orgId,
+  orgName,
   proposeDeal,
   showDeals,
   showMyOrders,
@@ -87,15 +88,18 @@ test("two enterprises trade through the order book; the trade settles on chain",
   await page.evaluate(() => window.scrollTo(0, 0));
   await ui.screen("market-trading");
 
-  // a resting bid, cancelled: its escrow comes back
+  // a resting bid, cancelled: its escrow is shown locked, then comes back
   await showMyOrders(page, ui);
   const coinAfterTrade = await coinBalance(page);
+  const lockedBefore = await coinLocked(page);
   const restingId = await placeOrder(page, ui, { side: "buy", price: priceText(low), quantity: 50 });
   await expect(orderRow(page, restingId)).toContainText(ui.t("market.orderState.open"));
   await expect.poll(() => coinBalance(page)).toBeCloseTo(coinAfterTrade - (50 * low) / 100, 2);
+  await expect.poll(() => coinLocked(page)).toBeCloseTo(lockedBefore + (50 * low) / 100, 2);
   await cancelOrder(page, ui, restingId);
   await expect(orderRow(page, restingId).getByTestId("escrow-state")).toHaveText(ui.t("market.released"));
   await expect.poll(() => coinBalance(page)).toBeCloseTo(coinAfterTrade, 2);
+  await expect.poll(() => coinLocked(page)).toBeCloseTo(lockedBefore, 2);
   await signOut(page, ui);
 
   // the seller sees the same trade settled, and its allowances gone
@@ -110,10 +114,11 @@ test("two enterprises trade through the order book; the trade settles on chain",
   await expect(sold.getByTestId("tx-hash")).toBeVisible();
 });
 
-test("a negotiated trade: proposed to a named enterprise, accepted, settled at once", async ({ page, ui, request }) => {
+test("a negotiated trade: proposed to an enterprise found by name, accepted, settled at once, on the tape", async ({ page, ui, request }) => {
   const instrument = await ensureInstrument(request);
   await fund(request, { allowances: [SELLER, 200], coinCents: [BUYER, 20_000_00] });
-  const buyerId = await orgId(request, BUYER);
+  const buyerName = await orgName(request, BUYER);
+  const sellerName = await orgName(request, SELLER);
   // a price inside the block band that no other run used: 70 t at previous close ± a few ticks
   const price = priceText(instrument.previous_close + (ui.lang === "zh-CN" ? 3 : -3) * instrument.tick);
   const quantity = 70;
@@ -122,8 +127,9 @@ test("a negotiated trade: proposed to a named enterprise, accepted, settled at o
   await chooseLanguage(page, ui);
   await signIn(page, ui, SELLER);
   await openTrading(page, ui);
-  await proposeDeal(page, ui, { asSeller: true, counterparty: buyerId, price, quantity });
+  await proposeDeal(page, ui, { asSeller: true, counterparty: buyerName, price, quantity });
   await expect(dealRow(page, price, quantity)).toContainText(ui.t("market.deal.state.proposed"));
+  await expect(dealRow(page, price, quantity)).toContainText(buyerName);
   await signOut(page, ui);
 
   await signIn(page, ui, BUYER);
@@ -131,10 +137,14 @@ test("a negotiated trade: proposed to a named enterprise, accepted, settled at o
   await showDeals(page, ui);
   const row = dealRow(page, price, quantity);
   await expect(row).toContainText(ui.t("market.deal.proposedToYou"));
+  await expect(row).toContainText(sellerName);
   await row.getByRole("button", { name: ui.t("market.deal.accept") }).click();
   await page.locator(".ant-popconfirm").getByRole("button", { name: ui.t("market.deal.accept") }).click();
   await expect(row).toContainText(ui.t("market.deal.state.settled"));
   await expect(row.getByTestId("tx-hash")).toBeVisible();
+  // the public tape prints it as a negotiated trade
+  const printed = page.getByTestId("trade-tape").getByRole("row").filter({ hasText: price }).filter({ hasText: ui.t("market.tradeKind.deal") });
+  await expect(printed.first()).toBeVisible();
   await ui.screen("market-deals");
 });
 

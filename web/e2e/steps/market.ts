@@ -34,6 +34,11 @@ export async function orgId(request: APIRequestContext, who: Login): Promise<num
   return Number((me.organisation as Json).id);
 }
 
+export async function orgName(request: APIRequestContext, who: Login): Promise<string> {
+  const me = await ok(await request.get("/api/v1/auth/me", { headers: await token(request, who) }), "me");
+  return String((me.organisation as Json).name);
+}
+
 export interface Listed {
   code: string;
   tick: number;
@@ -237,6 +242,11 @@ export async function coinBalance(page: Page): Promise<number> {
   return amountOf(await page.getByTestId("coin-balance").textContent());
 }
 
+/** Coin that open buy orders lock, as the trading screen shows it. */
+export async function coinLocked(page: Page): Promise<number> {
+  return amountOf(await page.getByTestId("coin-locked").textContent());
+}
+
 export async function allowanceBalance(page: Page): Promise<number> {
   return amountOf(await page.getByTestId("allowance-balance").textContent());
 }
@@ -246,17 +256,19 @@ export async function showDeals(page: Page, ui: Ui) {
   await expect(page.getByTestId("my-deals")).toBeVisible();
 }
 
-/** Propose a negotiated trade through the dialog. */
+/** Propose a negotiated trade through the dialog, finding the counterparty by its name. */
 export async function proposeDeal(
   page: Page,
   ui: Ui,
-  deal: { asSeller: boolean; counterparty: number; price: string; quantity: number },
+  deal: { asSeller: boolean; counterparty: string; price: string; quantity: number },
 ) {
   await showDeals(page, ui);
   await page.getByRole("button", { name: ui.t("market.deal.propose") }).click();
   const dialog = page.getByRole("dialog", { name: ui.t("market.deal.proposeTitle", { code: CODE }) });
   await dialog.getByText(ui.t(deal.asSeller ? "market.deal.iSell" : "market.deal.iBuy"), { exact: true }).click();
-  await dialog.getByLabel(ui.t("market.deal.counterparty")).fill(String(deal.counterparty));
+  // part of the name is enough: the directory answers with the enterprises that match
+  await dialog.getByLabel(ui.t("market.deal.counterparty")).fill(deal.counterparty.slice(0, 2));
+  await page.locator(".ant-select-item-option").filter({ hasText: deal.counterparty }).click();
   await dialog.getByLabel(ui.t("market.priceField")).fill(deal.price);
   await dialog.getByLabel(ui.t("market.quantityField")).fill(String(deal.quantity));
   await dialog.getByRole("button", { name: ui.t("market.deal.propose") }).click();

@@ -1417,7 +1417,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Trade tape */
+        /** Trade tape: the order book's, auctions' and negotiated trades, latest first */
         get: operations["tape_api_v1_market_instruments__code__trades_get"];
         put?: never;
         post?: never;
@@ -1434,7 +1434,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Daily OHLCV */
+        /**
+         * Daily OHLCV (prices of the book and auctions; volume of every venue)
+         * @description Negotiated trades count in volume and turnover, not in prices
+         *     (``carbonledger.market.tape``).
+         */
         get: operations["ohlcv_api_v1_market_instruments__code__ohlcv_get"];
         put?: never;
         post?: never;
@@ -1451,7 +1455,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per-instrument statistics */
+        /**
+         * Per-instrument statistics
+         * @description Totals of every venue; the VWAP of the order book and auctions, the last price of
+         *     the order book (``carbonledger.market.tape``).
+         */
         get: operations["statistics_api_v1_market_instruments__code__statistics_get"];
         put?: never;
         post?: never;
@@ -1584,6 +1592,27 @@ export interface paths {
         put?: never;
         /** Propose a negotiated (block) trade to a named enterprise */
         post: operations["propose_deal_api_v1_market_deals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprises you may propose a negotiated trade to, by name or credit code
+         * @description Active, certified enterprises with a chain account, your own left out: whom a deal
+         *     can name (the same conditions as proposing one).
+         */
+        get: operations["participants_api_v1_market_participants_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2049,7 +2078,14 @@ export interface components {
             /** Hash */
             hash: string;
         };
-        /** Balances */
+        /**
+         * Balances
+         * @description What an organisation holds, from the chain's SQL projection at ``indexed_block``.
+         *     Free and locked amounts are apart: ``allowances[].balance`` and ``coin_cents`` can
+         *     move now; ``allowances[].escrowed`` (open sell orders and auction offers) and
+         *     ``coin_locked_cents`` (open buy orders and auction bids) are held by the Settlement
+         *     contract until the order trades or ends. Holdings = free + locked.
+         */
         Balances: {
             /** Org Id */
             org_id: number;
@@ -2059,8 +2095,16 @@ export interface components {
             allowances: components["schemas"]["VintageBalance"][];
             /** Offsets */
             offsets: components["schemas"]["OffsetBlockOut"][];
-            /** Coin Cents */
+            /**
+             * Coin Cents
+             * @description free carbon coin [cents]
+             */
             coin_cents: number;
+            /**
+             * Coin Locked Cents
+             * @description coin locked by open buy orders and bids [cents]
+             */
+            coin_locked_cents: number;
             /** Indexed Block */
             indexed_block: number;
         };
@@ -2142,22 +2186,31 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** Candle */
+        /**
+         * Candle
+         * @description A day of trading (UTC). Prices come from the order book and auctions; volume and
+         *     turnover count negotiated trades too (also on their own). A day of negotiated trades
+         *     only has no prices.
+         */
         Candle: {
             /** Day */
             day: string;
             /** Open */
-            open: number;
+            open: number | null;
             /** High */
-            high: number;
+            high: number | null;
             /** Low */
-            low: number;
+            low: number | null;
             /** Close */
-            close: number;
+            close: number | null;
             /** Volume */
             volume: number;
             /** Turnover */
             turnover: number;
+            /** Negotiated Volume */
+            negotiated_volume: number;
+            /** Negotiated Turnover */
+            negotiated_turnover: number;
         };
         /** Certificate */
         Certificate: {
@@ -2383,8 +2436,12 @@ export interface components {
             chain_deal_id: number;
             /** Proposer Org */
             proposer_org: number;
+            /** Proposer Name */
+            proposer_name: string;
             /** Counterparty Org */
             counterparty_org: number;
+            /** Counterparty Name */
+            counterparty_name: string;
             /** Seller Org */
             seller_org: number;
             /** Buyer Org */
@@ -3493,6 +3550,21 @@ export interface components {
             limit: number;
         };
         /**
+         * Participant
+         * @description An enterprise that may be named as a deal's counterparty, as another enterprise
+         *     sees it: who it is, not its users, keys, address or contacts.
+         */
+        Participant: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+            /** Industry */
+            industry: string;
+        };
+        /**
          * PenaltyIn
          * @example {
          *       "fine_cents": 3000000,
@@ -3857,7 +3929,11 @@ export interface components {
             /** Open */
             open: boolean;
         };
-        /** Statistics */
+        /**
+         * Statistics
+         * @description An instrument's session, prices and totals. ``last_price`` is the order book's
+         *     (negotiated trades and auctions do not set it); the totals count every venue.
+         */
         Statistics: {
             /** Instrument */
             instrument: string;
@@ -3873,18 +3949,30 @@ export interface components {
             best_bid: number | null;
             /** Best Ask */
             best_ask: number | null;
-            /** Trades */
+            /**
+             * Trades
+             * @description trades of every venue, negotiated ones included
+             */
             trades: number;
             /** Volume */
             volume: number;
             /** Turnover */
             turnover: number;
-            /** Vwap */
+            /**
+             * Vwap
+             * @description of the order book's and auctions' trades
+             */
             vwap: number | null;
             /** Settled Trades */
             settled_trades: number;
             /** Pending Trades */
             pending_trades: number;
+            /** Negotiated Trades */
+            negotiated_trades: number;
+            /** Negotiated Volume */
+            negotiated_volume: number;
+            /** Negotiated Turnover */
+            negotiated_turnover: number;
         };
         /**
          * Status
@@ -4179,13 +4267,16 @@ export interface components {
         };
         /**
          * TapeEntry
-         * @description A trade as the public sees it (no parties).
+         * @description A trade as the public sees it (no parties), of any venue: the order book, an
+         *     auction or a negotiated (block) trade.
          */
         TapeEntry: {
-            /** Id */
+            /**
+             * Id
+             * @description the trade's id; a negotiated trade's is its deal's id
+             */
             id: number;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["Venue"];
             /** Price */
             price: number;
             /** Quantity */
@@ -4356,6 +4447,11 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * Venue
+         * @enum {string}
+         */
+        Venue: "book" | "auction" | "deal";
         /** Verification */
         Verification: {
             /** Receipt Found */
@@ -4371,9 +4467,15 @@ export interface components {
         VintageBalance: {
             /** Vintage */
             vintage: number;
-            /** Balance */
+            /**
+             * Balance
+             * @description free allowances [t]
+             */
             balance: number;
-            /** Escrowed */
+            /**
+             * Escrowed
+             * @description allowances locked by open sell orders [t]
+             */
             escrowed: number;
         };
         /** VintageRule */
@@ -7971,6 +8073,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    participants_api_v1_market_participants_get: {
+        parameters: {
+            query?: {
+                /** @description part of the name, the whole credit code or the id */
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Participant"][];
                 };
             };
             /** @description Validation Error */

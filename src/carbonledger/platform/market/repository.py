@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger.indexer import allowance_balances
-from carbonledger.platform.accounts.models import Organisation
+from carbonledger.platform.accounts.models import Organisation, OrgStatus
+from carbonledger.platform.deps import MAX_ID
 from carbonledger.platform.market.models import (
     MarketDeal,
     MarketInstrument,
@@ -40,6 +43,30 @@ def visible_deals(p: Principal) -> Select[MarketDeal]:
     )
 
 
+def participants(s: Session, q: str, exclude: int, limit: int) -> list[Organisation]:
+    """Enterprises that can trade (active, certified, with a chain account), except
+    ``exclude``; ``q`` is part of the name (any case), the whole credit code or the id."""
+    query = select(Organisation).where(
+        Organisation.kind == Kind.ENTERPRISE.value,
+        Organisation.status == OrgStatus.ACTIVE,
+        Organisation.certified.is_(True),
+        Organisation.address.is_not(None),
+        Organisation.id != exclude,
+    )
+    q = q.strip()
+    if q:
+        matches = [
+            func.lower(Organisation.name).contains(q.lower(), autoescape=True),
+            Organisation.credit_code == q.upper(),
+        ]
+        number = re.fullmatch(r"#?([0-9]{1,10})", q)  # ASCII digits: "²".isdigit() too
+        if number and int(number[1]) <= MAX_ID:
+            matches.append(Organisation.id == int(number[1]))
+        query = query.where(or_(*matches))
+    query = query.order_by(Organisation.name, Organisation.id).limit(limit)
+    return list(s.execute(query).scalars())
+
+
 def order_trades(s: Session, order_id: int) -> list[MarketTrade]:
     q = select(MarketTrade).where(
         or_(MarketTrade.buy_order_id == order_id, MarketTrade.sell_order_id == order_id)
@@ -49,6 +76,18 @@ def order_trades(s: Session, order_id: int) -> list[MarketTrade]:
 
 def instrument_trades(s: Session, code: str, limit: int | None = None) -> list[MarketTrade]:
     q = select(MarketTrade).where(MarketTrade.instrument == code).order_by(MarketTrade.id.desc())
+    if limit is not None:
+        q = q.limit(limit)
+    return list(s.execute(q).scalars())
+
+
+def settled_deals(s: Session, code: str, limit: int | None = None) -> list[MarketDeal]:
+    """Negotiated trades of an instrument that settled on chain, latest first."""
+    q = (
+        select(MarketDeal)
+        .where(MarketDeal.instrument == code, MarketDeal.state == "settled")
+        .order_by(MarketDeal.id.desc())
+    )
     if limit is not None:
         q = q.limit(limit)
     return list(s.execute(q).scalars())

@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections import defaultdict
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect, status
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from carbonledger.market.engine import OrderType, Side, TimeInForce
+from carbonledger.market.tape import Print, Venue, candles, totals
 from carbonledger.platform import audit, problem_codes
+from carbonledger.platform.accounts.models import Organisation
 from carbonledger.platform.deps import (
     Anyone,
     EnterpriseOnly,
@@ -35,6 +39,7 @@ from carbonledger.platform.market.models import (
     MarketOrder,
     MarketRelation,
     MarketTrade,
+    TradeState,
 )
 from carbonledger.platform.market.schemas import (
     Alert,
@@ -55,6 +60,7 @@ from carbonledger.platform.market.schemas import (
     OrderCreate,
     OrderProblem,
     OrderPublic,
+    Participant,
     RelationCreate,
     RelationPublic,
     SessionChange,
@@ -151,13 +157,23 @@ def order_out(o: MarketOrder, trades: list[MarketTrade] | None = None) -> OrderP
     )
 
 
-def deal_out(d: MarketDeal) -> DealPublic:
+def org_names(s: Session, ids: set[int]) -> dict[int, str]:
+    """Names of organisations by id (the parties of deals shown to each other)."""
+    if not ids:
+        return {}
+    q = select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(ids)))
+    return {int(i): str(n) for i, n in s.execute(q)}
+
+
+def deal_out(d: MarketDeal, names: dict[int, str]) -> DealPublic:
     return DealPublic(
         id=d.id,
         instrument=d.instrument,
         chain_deal_id=d.chain_deal_id,
         proposer_org=d.proposer_org,
+        proposer_name=names.get(d.proposer_org, ""),
         counterparty_org=d.counterparty_org,
+        counterparty_name=names.get(d.counterparty_org, ""),
         seller_org=d.seller_org,
         buyer_org=d.buyer_org,
         price=d.price,
@@ -304,17 +320,41 @@ def depth(
     return Depth(instrument=code, bids=d["bids"], asks=d["asks"])
 
 
-@router.get("/instruments/{code}/trades", response_model=list[TapeEntry], summary="Trade tape")
+def _deal_time(d: MarketDeal) -> datetime:
+    return d.decided_at or d.created_at
+
+
+def _prints(trades: list[MarketTrade], deals: list[MarketDeal]) -> list[Print]:
+    """The tape in trading order: trades not reversed and settled negotiated trades."""
+    out = [
+        (t.matched_at, 0, t.id, Print(Venue(t.kind), t.price, t.quantity, t.matched_at))
+        for t in trades
+        if t.state != TradeState.REVERSED
+    ]
+    out += [
+        (_deal_time(d), 1, d.id, Print(Venue.DEAL, d.price, d.quantity, _deal_time(d)))
+        for d in deals
+    ]
+    out.sort(key=lambda row: row[:3])
+    return [row[3] for row in out]
+
+
+@router.get(
+    "/instruments/{code}/trades",
+    response_model=list[TapeEntry],
+    summary="Trade tape: the order book's, auctions' and negotiated trades, latest first",
+)
 def tape(
     code: str, request: Request, _: Anyone, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> Any:
     _instrument(request, code)
     with work(request) as s:
-        rows = repo.instrument_trades(s, code, limit)
-    return [
+        trades = repo.instrument_trades(s, code, limit)
+        deals = repo.settled_deals(s, code, limit)
+    entries = [
         TapeEntry(
             id=t.id,
-            kind=t.kind,
+            kind=Venue(t.kind),
             price=t.price,
             quantity=t.quantity,
             aggressor=t.aggressor,
@@ -322,41 +362,50 @@ def tape(
             tx_hash=t.tx_hash,
             matched_at=t.matched_at,
         )
-        for t in rows
-        if t.state != "reversed"
+        for t in trades
+        if t.state != TradeState.REVERSED
+    ] + [
+        TapeEntry(
+            id=d.id,
+            kind=Venue.DEAL,
+            price=d.price,
+            quantity=d.quantity,
+            aggressor="",
+            state=TradeState.SETTLED,  # a deal settles on chain when it is accepted
+            tx_hash=d.tx_hash,
+            matched_at=_deal_time(d),
+        )
+        for d in deals
     ]
+    entries.sort(key=lambda e: (e.matched_at, e.kind is Venue.DEAL, e.id), reverse=True)
+    return entries[:limit]
 
 
-@router.get("/instruments/{code}/ohlcv", response_model=list[Candle], summary="Daily OHLCV")
+@router.get(
+    "/instruments/{code}/ohlcv",
+    response_model=list[Candle],
+    summary="Daily OHLCV (prices of the book and auctions; volume of every venue)",
+)
 def ohlcv(code: str, request: Request, _: Anyone) -> Any:
+    """Negotiated trades count in volume and turnover, not in prices
+    (``carbonledger.market.tape``)."""
     _instrument(request, code)
     with work(request) as s:
-        rows = [t for t in reversed(repo.instrument_trades(s, code)) if t.state != "reversed"]
-    days: dict[str, list[MarketTrade]] = defaultdict(list)
-    for t in rows:
-        days[t.matched_at.date().isoformat()].append(t)
-    return [
-        Candle(
-            day=day,
-            open=ts[0].price,
-            high=max(t.price for t in ts),
-            low=min(t.price for t in ts),
-            close=ts[-1].price,
-            volume=sum(t.quantity for t in ts),
-            turnover=sum(t.quantity * t.price for t in ts),
-        )
-        for day, ts in sorted(days.items())
-    ]
+        prints = _prints(repo.instrument_trades(s, code), repo.settled_deals(s, code))
+    return [Candle(**asdict(c)) for c in candles(prints)]
 
 
 @router.get(
     "/instruments/{code}/statistics", response_model=Statistics, summary="Per-instrument statistics"
 )
 def statistics(code: str, request: Request, _: Anyone) -> Any:
+    """Totals of every venue; the VWAP of the order book and auctions, the last price of
+    the order book (``carbonledger.market.tape``)."""
     _instrument(request, code)
     market = market_of(request)
     with work(request) as s:
-        rows = [t for t in repo.instrument_trades(s, code) if t.state != "reversed"]
+        rows = [t for t in repo.instrument_trades(s, code) if t.state != TradeState.REVERSED]
+        deals = repo.settled_deals(s, code)
     with market.lock:
         book = market.book(code)
         limits = book.price_limits
@@ -368,16 +417,18 @@ def statistics(code: str, request: Request, _: Anyone) -> Any:
             best_bid=book.best_bid(),
             best_ask=book.best_ask(),
         )
-    volume = sum(t.quantity for t in rows)
-    turnover = sum(t.quantity * t.price for t in rows)
+    sums = totals(_prints(rows, deals))
     return Statistics(
         instrument=code,
-        trades=len(rows),
-        volume=volume,
-        turnover=turnover,
-        vwap=turnover // volume if volume else None,
-        settled_trades=sum(1 for t in rows if t.state == "settled"),
-        pending_trades=sum(1 for t in rows if t.state != "settled"),
+        trades=sums.trades,
+        volume=sums.volume,
+        turnover=sums.turnover,
+        vwap=sums.vwap,
+        settled_trades=sum(1 for t in rows if t.state == TradeState.SETTLED) + len(deals),
+        pending_trades=sum(1 for t in rows if t.state != TradeState.SETTLED),
+        negotiated_trades=sums.negotiated_trades,
+        negotiated_volume=sums.negotiated_volume,
+        negotiated_turnover=sums.negotiated_turnover,
         **out,
     )
 
@@ -698,14 +749,39 @@ def propose_deal(
         audit.record(
             s, "market.deal-proposed", principal=p, request=request, target=f"market-deal:{deal.id}"
         )
-    return idem.finish(deal_out(deal), 201)
+        out = deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
+    return idem.finish(out, 201)
+
+
+@router.get(
+    "/participants",
+    response_model=list[Participant],
+    summary="Enterprises you may propose a negotiated trade to, by name or credit code",
+)
+def participants(
+    request: Request,
+    p: EnterpriseOnly,
+    q: Annotated[
+        str,
+        Query(max_length=100, description="part of the name, the whole credit code or the id"),
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> Any:
+    """Active, certified enterprises with a chain account, your own left out: whom a deal
+    can name (the same conditions as proposing one)."""
+    with work(request) as s:
+        return [
+            Participant(id=o.id, name=o.name, region=o.region, industry=o.industry)
+            for o in repo.participants(s, q, p.org_id, limit)
+        ]
 
 
 @router.get("/deals", response_model=list[DealPublic], summary="Deals you are party to")
 def list_deals(request: Request, p: SignedIn) -> Any:
     with work(request) as s:
-        rows = s.execute(repo.visible_deals(p).order_by(MarketDeal.id)).scalars()
-        return [deal_out(d) for d in rows]
+        rows = list(s.execute(repo.visible_deals(p).order_by(MarketDeal.id)).scalars())
+        names = org_names(s, {o for d in rows for o in (d.proposer_org, d.counterparty_org)})
+        return [deal_out(d, names) for d in rows]
 
 
 @router.post(
@@ -719,7 +795,7 @@ def accept_deal(deal_id: ObjectId, request: Request, p: EnterpriseOnly) -> Any:
         audit.record(
             s, "market.deal-accepted", principal=p, request=request, target=f"market-deal:{deal_id}"
         )
-    return deal_out(deal)
+        return deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
 
 
 @router.post("/deals/{deal_id}/cancel", response_model=DealPublic, summary="Withdraw a deal")
@@ -733,7 +809,7 @@ def cancel_deal(deal_id: ObjectId, request: Request, p: EnterpriseOnly) -> Any:
             request=request,
             target=f"market-deal:{deal_id}",
         )
-    return deal_out(deal)
+        return deal_out(deal, org_names(s, {deal.proposer_org, deal.counterparty_org}))
 
 
 # -- auctions ---------------------------------------------------------------------------------
@@ -830,8 +906,6 @@ def close_auction(auction_id: ObjectId, request: Request, p: AuctionCloser) -> A
     summary="Declare two organisations related (watched for wash trades)",
 )
 def relate(body: RelationCreate, request: Request, p: RegulatorOnly) -> Any:
-    from carbonledger.platform.accounts.models import Organisation
-
     if body.org_a == body.org_b:
         raise Problem(
             422, "same-organisation", "name two different organisations", field="body:org_b"

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbonledger.market.tape import Venue
+
 Cents = Annotated[int, Field(ge=1, le=10**12, description="cents of carbon coin per tonne")]
 Tonnes = Annotated[int, Field(ge=1, le=10**12, description="tonnes")]
 Code = Annotated[str, Field(pattern=r"^CEA-\d{4}$", examples=["CEA-2024"])]
@@ -166,10 +168,11 @@ class TradePublic(BaseModel):
 
 
 class TapeEntry(BaseModel):
-    """A trade as the public sees it (no parties)."""
+    """A trade as the public sees it (no parties), of any venue: the order book, an
+    auction or a negotiated (block) trade."""
 
-    id: int
-    kind: str
+    id: int = Field(description="the trade's id; a negotiated trade's is its deal's id")
+    kind: Venue
     price: int
     quantity: int
     aggressor: str
@@ -185,16 +188,25 @@ class Depth(BaseModel):
 
 
 class Candle(BaseModel):
+    """A day of trading (UTC). Prices come from the order book and auctions; volume and
+    turnover count negotiated trades too (also on their own). A day of negotiated trades
+    only has no prices."""
+
     day: str
-    open: int
-    high: int
-    low: int
-    close: int
+    open: int | None
+    high: int | None
+    low: int | None
+    close: int | None
     volume: int
     turnover: int  # cents
+    negotiated_volume: int
+    negotiated_turnover: int  # cents
 
 
 class Statistics(BaseModel):
+    """An instrument's session, prices and totals. ``last_price`` is the order book's
+    (negotiated trades and auctions do not set it); the totals count every venue."""
+
     instrument: str
     open: bool
     previous_close: int | None
@@ -202,12 +214,15 @@ class Statistics(BaseModel):
     last_price: int | None
     best_bid: int | None
     best_ask: int | None
-    trades: int
+    trades: int = Field(description="trades of every venue, negotiated ones included")
     volume: int
     turnover: int
-    vwap: int | None
+    vwap: int | None = Field(description="of the order book's and auctions' trades")
     settled_trades: int
     pending_trades: int
+    negotiated_trades: int
+    negotiated_volume: int
+    negotiated_turnover: int
 
 
 class DealCreate(BaseModel):
@@ -218,12 +233,24 @@ class DealCreate(BaseModel):
     price: Cents
 
 
+class Participant(BaseModel):
+    """An enterprise that may be named as a deal's counterparty, as another enterprise
+    sees it: who it is, not its users, keys, address or contacts."""
+
+    id: int
+    name: str
+    region: str
+    industry: str
+
+
 class DealPublic(BaseModel):
     id: int
     instrument: str
     chain_deal_id: int
     proposer_org: int
+    proposer_name: str
     counterparty_org: int
+    counterparty_name: str
     seller_org: int
     buyer_org: int
     price: int

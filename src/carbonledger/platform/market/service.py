@@ -443,6 +443,7 @@ class Market:
                 out.append(
                     {
                         "type": "trade",
+                        "kind": "book",
                         "instrument": ev.instrument,
                         "price": ev.price,
                         "quantity": ev.quantity,
@@ -455,12 +456,32 @@ class Market:
                 book = self.engine.books.get(code)
                 if book is not None:
                     out.append({"type": "depth", "instrument": code, **book.depth(10).to_dict()})
-        for message in out:
+        self._tell(out)
+        if any(isinstance(ev, Trade | Cancelled | Expired | Rejected) for ev in events):
+            self.wake.set()
+
+    def announce(self, kind: str, instrument: str, fills: list[tuple[int, int]]) -> None:
+        """Tell WebSocket listeners about trades made away from the book (an auction's
+        allocations, a negotiated trade): (price, quantity) each; the depth is unchanged."""
+        self._tell(
+            [
+                {
+                    "type": "trade",
+                    "kind": kind,
+                    "instrument": instrument,
+                    "price": price,
+                    "quantity": quantity,
+                    "aggressor": "",
+                }
+                for price, quantity in fills
+            ]
+        )
+
+    def _tell(self, messages: list[dict[str, Any]]) -> None:
+        for message in messages:
             for listener in list(self.listeners):
                 with contextlib.suppress(Exception):
                     listener(message)
-        if any(isinstance(ev, Trade | Cancelled | Expired | Rejected) for ev in events):
-            self.wake.set()
 
     # -- orders -------------------------------------------------------------------------------
     def place_order(
@@ -1216,6 +1237,8 @@ class Market:
             row.tx_hash = res.receipt.tx_hash
             row.block_number = res.receipt.block_number
             row.decided_at = utcnow()
+        if accept:
+            self.announce("deal", row.instrument, [(row.price, row.quantity)])
         return row
 
     # -- auctions ---------------------------------------------------------------------------
@@ -1377,5 +1400,7 @@ class Market:
             auction.clearing_price = result.clearing_price
             auction.sold = result.sold
             auction.closed_at = now
+            code, price = auction.instrument, result.clearing_price or 0
         self.wake.set()
+        self.announce("auction", code, [(price, a.allocated) for a in result.allocations])
         return auction

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from carbonledger.ledger import indexer as ledger
+from carbonledger.ledger.contracts import Side
 from carbonledger.platform.accounts.models import Organisation
 from carbonledger.platform.accounts.repository import SEES_ALL, visible_organisations
 from carbonledger.platform.errors import not_found
@@ -93,6 +94,20 @@ def allowance_balance(session: Session, address: str, vintage: int) -> int:
 def coin_balance(session: Session, address: str) -> int:
     t = ledger.coin_balances
     value = session.execute(select(t.c.balance).where(t.c.account == address)).scalar()
+    return int(value or 0)
+
+
+def coin_locked(session: Session, address: str) -> int:
+    """Cents of the account's coin the Settlement contract holds for its open buy orders
+    (book orders and auction bids): each locks what it has left × its limit price, which
+    is exactly what the contract pays out of it (docs/contracts/settlement.md). Negotiated
+    deals lock nothing before they settle."""
+    t = ledger.orders
+    value = session.execute(
+        select(func.coalesce(func.sum(t.c.remaining * t.c.price), 0)).where(
+            t.c.owner == address, t.c.open.is_(True), t.c.side == int(Side.BUY)
+        )
+    ).scalar()
     return int(value or 0)
 
 

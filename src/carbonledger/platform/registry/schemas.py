@@ -139,8 +139,8 @@ class AllocationBatchOut(BaseModel):
 
 class VintageBalance(BaseModel):
     vintage: int
-    balance: int
-    escrowed: int
+    balance: int = Field(description="free allowances [t]")
+    escrowed: int = Field(description="allowances locked by open sell orders [t]")
 
 
 class OffsetBlockOut(BaseModel):
@@ -156,11 +156,18 @@ class OffsetBlockOut(BaseModel):
 
 
 class Balances(BaseModel):
+    """What an organisation holds, from the chain's SQL projection at ``indexed_block``.
+    Free and locked amounts are apart: ``allowances[].balance`` and ``coin_cents`` can
+    move now; ``allowances[].escrowed`` (open sell orders and auction offers) and
+    ``coin_locked_cents`` (open buy orders and auction bids) are held by the Settlement
+    contract until the order trades or ends. Holdings = free + locked."""
+
     org_id: int
     address: str
     allowances: list[VintageBalance]
     offsets: list[OffsetBlockOut]
-    coin_cents: int
+    coin_cents: int = Field(description="free carbon coin [cents]")
+    coin_locked_cents: int = Field(description="coin locked by open buy orders and bids [cents]")
     indexed_block: int
 
 

@@ -318,6 +318,7 @@ def balances(session: Session, platform: Platform, p: Principal, org_id: int) ->
         ],
         offsets=[block_out(b, {address: org.id}) for b in blocks],
         coin_cents=repo.coin_balance(session, address),
+        coin_locked_cents=repo.coin_locked(session, address),
         indexed_block=gw.indexer.checkpoint(),
     )
 

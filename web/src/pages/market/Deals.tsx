@@ -1,10 +1,10 @@
 /**
- * Negotiated (block) trades: propose to a named enterprise (its organisation number) at
- * a price inside the block band; the counterparty accepts — settling at once on chain —
- * or either party withdraws.
+ * Negotiated (block) trades: propose to a named enterprise (found by name, credit code or
+ * organisation number) at a price inside the block band; the counterparty accepts —
+ * settling at once on chain — or either party withdraws.
  */
-import { useState } from "react";
-import { App, Button, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Table, Tag, Typography } from "antd";
+import { useEffect, useState } from "react";
+import { App, Button, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { call, type Schemas } from "../../api/client";
 import type { ApiError } from "../../api/errors";
@@ -14,7 +14,7 @@ import { asApiError, showOnForm } from "../../lib/problems";
 import { useSession } from "../../session";
 import { blockBand, parsePrice, validateDeal, type DealField } from "./orderRules";
 import { localVars, money, TxHash, type Instrument } from "./widgets";
-import type { Polled } from "./live";
+import { usePolled, type Polled } from "./live";
 
 type Deal = Schemas["DealPublic"];
 
@@ -25,6 +25,64 @@ interface ProposeValues {
   counterparty_id: number | null;
   price: string;
   quantity: number | null;
+}
+
+type Participant = Schemas["Participant"];
+
+/** How long typing must pause before the directory is asked [ms]. */
+const SEARCH_PAUSE_MS = 250;
+
+/**
+ * The counterparty: a search of the enterprises that can trade (by name, credit code or
+ * organisation number), the chosen one's id as the value.
+ */
+function CounterpartySelect({ id, value, onChange }: { id?: string; value?: number | null; onChange?: (value: number | null) => void }) {
+  const { t, tx } = useI18n();
+  const { api } = useSession();
+  const [typed, setTyped] = useState("");
+  const [q, setQ] = useState("");
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQ(typed.trim()), SEARCH_PAUSE_MS);
+    return () => window.clearTimeout(timer);
+  }, [typed]);
+  const found = usePolled(() => call(api.client.GET("/api/v1/market/participants", { params: { query: { q, limit: 20 } } })), [api, q]);
+  const [chosen, setChosen] = useState<Participant | null>(null);
+  const options = [...(found.data ?? [])];
+  if (chosen && !options.some((p) => p.id === chosen.id)) options.unshift(chosen);
+  const where = (p: Participant) =>
+    [`#${p.id}`, p.region ? tx(`region.${p.region}`, p.region) : "", p.industry ? tx(`industry.${p.industry}`, p.industry) : ""]
+      .filter(Boolean)
+      .join(" · ");
+  return (
+    <Select<number>
+      id={id}
+      showSearch
+      allowClear
+      filterOption={false}
+      value={value ?? undefined}
+      placeholder={t("market.deal.counterpartySearch")}
+      onSearch={setTyped}
+      onChange={(v) => {
+        setChosen(options.find((p) => p.id === v) ?? null);
+        onChange?.(v ?? null);
+      }}
+      loading={found.loading}
+      notFoundContent={found.error ? t("market.deal.counterpartyLookupFailed") : t("market.deal.noParticipants")}
+      options={options.map((p) => ({ value: p.id, label: p.name, participant: p }))}
+      optionRender={(o) => {
+        const p = (o.data as { participant: Participant }).participant;
+        return (
+          <Flex vertical>
+            <span>{p.name}</span>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {where(p)}
+            </Typography.Text>
+          </Flex>
+        );
+      }}
+      data-testid="counterparty-select"
+    />
+  );
 }
 
 function ProposeDialog({
@@ -114,7 +172,7 @@ function ProposeDialog({
           rules={[{ validator: check("counterparty") }]}
           extra={t("market.deal.counterpartyHelp")}
         >
-          <InputNumber<number> min={1} precision={0} style={{ width: "100%" }} />
+          <CounterpartySelect />
         </Form.Item>
         <Form.Item
           name="price"
@@ -174,7 +232,7 @@ export function DealsPanel({ deals, instrument, onChanged }: { deals: Polled<Dea
         rowKey="id"
         loading={deals.loading}
         dataSource={rows}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1000 }}
         pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
         locale={{ emptyText: t("market.deal.none") }}
         data-testid="my-deals"
@@ -190,11 +248,14 @@ export function DealsPanel({ deals, instrument, onChanged }: { deals: Polled<Dea
           {
             title: t("market.deal.counterparty"),
             key: "counterparty",
+            width: 260,
             render: (_, d) => {
-              const other = d.proposer_org === mine ? d.counterparty_org : d.proposer_org;
+              const byMe = d.proposer_org === mine;
+              const other = byMe ? d.counterparty_org : d.proposer_org;
+              const name = byMe ? d.counterparty_name : d.proposer_name;
               return (
                 <Flex vertical>
-                  <span>#{other}</span>
+                  <span>{name ? `${name} (#${other})` : `#${other}`}</span>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {d.proposer_org === mine ? t("market.deal.proposedByYou") : t("market.deal.proposedToYou")}
                   </Typography.Text>

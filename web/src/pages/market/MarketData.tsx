@@ -49,7 +49,7 @@ export function Overview({ instruments, onPick }: { instruments: Instrument[]; o
         loading={stats.loading}
         dataSource={stats.data ?? []}
         pagination={false}
-        scroll={{ x: 760 }}
+        scroll={{ x: 860 }}
         data-testid="market-overview"
         onRow={(r) => ({ onClick: () => onPick(r.instrument), style: { cursor: "pointer" } })}
         columns={[
@@ -71,6 +71,7 @@ export function Overview({ instruments, onPick }: { instruments: Instrument[]; o
             },
           },
           { title: t("market.volumeT"), dataIndex: "volume", align: "right", render: (v: number) => fmt.number(v) },
+          { title: t("market.negotiatedVolumeT"), dataIndex: "negotiated_volume", align: "right", render: (v: number) => fmt.number(v) },
           { title: t("market.turnover"), dataIndex: "turnover", align: "right", render: (v: number) => money(fmt, v) },
           { title: t("market.trades"), dataIndex: "trades", align: "right", render: (v: number) => fmt.number(v) },
         ]}

@@ -17,6 +17,7 @@ import { OrderForm, type OrderFormHandle } from "./OrderForm";
 import { OrdersTable, TradesTable } from "./MyOrders";
 import { DealsPanel } from "./Deals";
 import type { Funds } from "./orderRules";
+import { allowanceHolding, coinHolding } from "../registry/amounts";
 import {
   BookLadder,
   InstrumentRulesCard,
@@ -110,9 +111,10 @@ export function Trading() {
   useReloadOn(feed.version, reloadAll);
 
   const vintageBalance = balances.data?.allowances.find((a) => a.vintage === instrument?.vintage);
-  const funds: Funds | null = balances.data
-    ? { coinCents: balances.data.coin_cents, allowances: vintageBalance?.balance ?? 0 }
-    : null;
+  const coin = balances.data ? coinHolding(balances.data) : undefined;
+  const allowances = allowanceHolding(vintageBalance ?? { vintage: 0, balance: 0, escrowed: 0 });
+  // what a new order can escrow: the free amounts (open orders already hold the rest)
+  const funds: Funds | null = balances.data ? { coinCents: balances.data.coin_cents, allowances: allowances.available } : null;
 
   const selector = (
     <Flex gap={12} align="center" wrap>
@@ -169,20 +171,32 @@ export function Trading() {
                   {balances.data ? (
                     <Flex vertical gap={4}>
                       <Flex justify="space-between">
-                        <Typography.Text type="secondary">{t("market.coinBalance")}</Typography.Text>
+                        <Typography.Text type="secondary">{t("market.coinAvailable")}</Typography.Text>
                         <Typography.Text strong data-testid="coin-balance">
-                          {money(fmt, balances.data.coin_cents)}
+                          {money(fmt, coin?.available)}
                         </Typography.Text>
                       </Flex>
                       <Flex justify="space-between">
-                        <Typography.Text type="secondary">{t("market.allowanceBalance", { vintage: instrument.vintage })}</Typography.Text>
+                        <Typography.Text type="secondary">{t("market.coinLocked")}</Typography.Text>
+                        <Typography.Text data-testid="coin-locked">{money(fmt, coin?.locked)}</Typography.Text>
+                      </Flex>
+                      <Flex justify="space-between">
+                        <Typography.Text type="secondary">{t("market.coinTotal")}</Typography.Text>
+                        <Typography.Text data-testid="coin-total">{money(fmt, coin?.total)}</Typography.Text>
+                      </Flex>
+                      <Flex justify="space-between">
+                        <Typography.Text type="secondary">{t("market.allowancesAvailable", { vintage: instrument.vintage })}</Typography.Text>
                         <Typography.Text strong data-testid="allowance-balance">
-                          {fmt.number(vintageBalance?.balance ?? 0)}
+                          {fmt.number(allowances.available)}
                         </Typography.Text>
                       </Flex>
                       <Flex justify="space-between">
                         <Typography.Text type="secondary">{t("market.allowancesEscrowed")}</Typography.Text>
-                        <Typography.Text data-testid="allowance-escrowed">{fmt.number(vintageBalance?.escrowed ?? 0)}</Typography.Text>
+                        <Typography.Text data-testid="allowance-escrowed">{fmt.number(allowances.locked)}</Typography.Text>
+                      </Flex>
+                      <Flex justify="space-between">
+                        <Typography.Text type="secondary">{t("market.allowancesTotal", { vintage: instrument.vintage })}</Typography.Text>
+                        <Typography.Text data-testid="allowance-total">{fmt.number(allowances.total)}</Typography.Text>
                       </Flex>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {t("market.balancesNote", { block: fmt.number(balances.data.indexed_block) })}

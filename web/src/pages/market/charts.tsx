@@ -73,6 +73,15 @@ export function DepthChart({ depth, height = 240 }: { depth: DepthLevels | null;
   );
 }
 
+/** Negotiated (block) volume in the charts: neither rise nor fall colour. */
+const NEGOTIATED_COLOUR = "#d4b106";
+
+/** A candle's [open, close, low, high] in yuan, or null on a day without price-forming trades. */
+export function candlePrices(c: Schemas["Candle"]): [number, number, number, number] | null {
+  if (c.open === null || c.close === null || c.low === null || c.high === null) return null;
+  return [c.open / 100, c.close / 100, c.low / 100, c.high / 100];
+}
+
 export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candle"][] | undefined; height?: number }) {
   const { t } = useI18n();
   const colours = useMarketColours();
@@ -87,7 +96,7 @@ export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candl
       option={{
         animation: false,
         tooltip: { trigger: "axis", axisPointer: { type: "cross" } },
-        legend: { top: 0, data: [t("market.dailyPrice"), t("market.volume")] },
+        legend: { top: 0, data: [t("market.dailyPrice"), t("market.volume"), t("market.negotiatedVolumeLegend")] },
         grid: [
           { left: 56, right: 16, top: 28, height: "52%" },
           { left: 56, right: 16, top: "72%", height: "18%" },
@@ -111,8 +120,8 @@ export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candl
             name: t("market.dailyPrice"),
             type: "candlestick",
             barMaxWidth: 18,
-            // ECharts' order: open, close, lowest, highest
-            data: candles.map((c) => [c.open / 100, c.close / 100, c.low / 100, c.high / 100]),
+            // ECharts' order: open, close, lowest, highest; no prices on a day of negotiated trades only
+            data: candles.map((c) => candlePrices(c) ?? ["-", "-", "-", "-"]),
             itemStyle: { color: colours.up, color0: colours.down, borderColor: colours.up, borderColor0: colours.down },
           },
           {
@@ -121,10 +130,22 @@ export function CandleChart({ candles, height = 300 }: { candles: Schemas["Candl
             barMaxWidth: 18,
             xAxisIndex: 1,
             yAxisIndex: 1,
+            stack: "volume",
             data: candles.map((c) => ({
-              value: c.volume,
-              itemStyle: { color: c.close >= c.open ? colours.up : colours.down },
+              value: c.volume - c.negotiated_volume,
+              itemStyle: { color: c.open === null || c.close === null ? undefined : c.close >= c.open ? colours.up : colours.down },
             })),
+          },
+          {
+            // block trades count in the day's volume, not in its prices
+            name: t("market.negotiatedVolumeLegend"),
+            type: "bar",
+            barMaxWidth: 18,
+            xAxisIndex: 1,
+            yAxisIndex: 1,
+            stack: "volume",
+            data: candles.map((c) => c.negotiated_volume),
+            itemStyle: { color: NEGOTIATED_COLOUR },
           },
         ],
       }}

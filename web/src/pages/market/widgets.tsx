@@ -78,7 +78,7 @@ export function StatsRow({ stats, instrument }: { stats: Stats | undefined; inst
   if (!stats || !instrument) return <Skeleton active paragraph={{ rows: 2 }} />;
   const change = changeOf(stats.last_price, stats.previous_close);
   const changeColour = change === null || change === 0 ? undefined : change > 0 ? colours.up : colours.down;
-  const items: { key: string; title: string; value: string; colour?: string }[] = [
+  const items: { key: string; title: string; value: string; colour?: string; hint?: string }[] = [
     { key: "last", title: t("market.last"), value: money(fmt, stats.last_price), colour: changeColour },
     {
       key: "change",
@@ -88,7 +88,12 @@ export function StatsRow({ stats, instrument }: { stats: Stats | undefined; inst
     },
     { key: "bid", title: t("market.bestBid"), value: money(fmt, stats.best_bid) },
     { key: "ask", title: t("market.bestAsk"), value: money(fmt, stats.best_ask) },
-    { key: "volume", title: t("market.volumeT"), value: fmt.number(stats.volume) },
+    {
+      key: "volume",
+      title: t("market.volumeT"),
+      value: fmt.number(stats.volume),
+      hint: stats.negotiated_volume ? t("market.negotiatedShare", { n: fmt.number(stats.negotiated_volume) }) : undefined,
+    },
     { key: "turnover", title: t("market.turnover"), value: money(fmt, stats.turnover) },
     { key: "vwap", title: t("market.vwap"), value: money(fmt, stats.vwap) },
     {
@@ -102,6 +107,11 @@ export function StatsRow({ stats, instrument }: { stats: Stats | undefined; inst
       {items.map((i) => (
         <Col key={i.key} xs={12} sm={8} lg={6} xl={3}>
           <Statistic title={i.title} value={i.value} valueStyle={{ fontSize: 18, color: i.colour }} />
+          {i.hint ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`stats-${i.key}-hint`}>
+              {i.hint}
+            </Typography.Text>
+          ) : null}
         </Col>
       ))}
     </Row>
@@ -163,6 +173,18 @@ export function BookLadder({ depth, onPick }: { depth: DepthLevels | null; onPic
   );
 }
 
+const VENUE_COLOURS: Record<string, string> = { book: "blue", auction: "purple", deal: "gold" };
+
+/** Where a trade was made: the order book, an auction or a negotiated (block) trade. */
+export function VenueTag({ kind }: { kind: string }) {
+  const { tx } = useI18n();
+  return (
+    <Tag color={VENUE_COLOURS[kind] ?? "default"} data-testid="trade-venue">
+      {tx(`market.tradeKind.${kind}`, kind)}
+    </Tag>
+  );
+}
+
 export function TradeStateTag({ state }: { state: string }) {
   const { tx } = useI18n();
   const colour = { settled: "success", matched: "processing", settling: "processing", failed: "warning", reversed: "error" }[state] ?? "default";
@@ -195,18 +217,19 @@ export function Tape({ code, version }: { code: string; version: number }) {
       <ProblemAlert error={tape.error} onRetry={tape.reload} />
       <Table<TapeEntry>
         size="small"
-        rowKey="id"
+        rowKey={(e) => `${e.kind}-${e.id}`}
         loading={tape.loading}
         dataSource={tape.data ?? []}
         pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
-        scroll={{ x: 520 }}
+        scroll={{ x: 600 }}
         locale={{ emptyText: t("market.tapeEmpty") }}
         data-testid="trade-tape"
         columns={[
           { title: t("market.time"), dataIndex: "matched_at", render: (d: string) => fmt.dateTime(d) },
           { title: t("market.price"), dataIndex: "price", align: "right", render: (p: number) => money(fmt, p) },
           { title: t("market.quantityT"), dataIndex: "quantity", align: "right", render: (q: number) => fmt.number(q) },
-          { title: t("market.aggressor"), dataIndex: "aggressor", render: (a: string) => tx(`market.side.${a}`, a) },
+          { title: t("market.kind"), dataIndex: "kind", render: (k: string) => <VenueTag kind={k} /> },
+          { title: t("market.aggressor"), dataIndex: "aggressor", render: (a: string) => (a ? tx(`market.side.${a}`, a) : "—") },
           { title: t("market.settlement"), dataIndex: "state", render: (s: string) => <TradeStateTag state={s} /> },
         ]}
       />

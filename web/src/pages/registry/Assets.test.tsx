@@ -15,7 +15,7 @@ const ME = {
   },
 };
 const BALANCES = {
-  org_id: 7, address: ME.organisation.address, coin_cents: 12345, indexed_block: 9, offsets: [],
+  org_id: 7, address: ME.organisation.address, coin_cents: 12345, coin_locked_cents: 30000, indexed_block: 9, offsets: [],
   allowances: [{ vintage: 2024, balance: 1000, escrowed: 300 }],
 };
 
@@ -32,7 +32,7 @@ describe("transferring allowances", () => {
       if (path === "/api/v1/explorer/transactions") return json({ subject: "", items: [], total: 0, offset: 0, limit: 1000 });
       if (path === "/api/v1/registry/transfers/allowances") {
         sent.push({ body: await req.json(), key: req.headers.get("Idempotency-Key") });
-        return json({ what: "allowances", from_org_id: 7, to_org_id: 8, amount: 700, vintage: 2024, tx_hash: `0x${"1".repeat(64)}`, block_number: 10 }, 201);
+        return json({ what: "allowances", from_org_id: 7, to_org_id: 8, amount: 1000, vintage: 2024, tx_hash: `0x${"1".repeat(64)}`, block_number: 10 }, 201);
       }
       return json({});
     });
@@ -43,24 +43,31 @@ describe("transferring allowances", () => {
     const user = userEvent.setup({ delay: null, pointerEventsCheck: 0 });
 
     const transfer = await screen.findByRole("button", { name: new RegExp(`${zhCN["registry.transfer.short"]}$`) }, { timeout: 20_000 });
+    // free, locked by orders and held in total, for coin and for each vintage
+    expect(screen.getByTestId("coin-available")).toHaveTextContent("¥123.45");
+    expect(screen.getByTestId("coin-locked")).toHaveTextContent("买单锁定 ¥300.00");
+    expect(screen.getByTestId("coin-total")).toHaveTextContent("合计 ¥423.45");
+    const row = within(screen.getByTestId("allowance-balances")).getAllByRole("row")[1] as HTMLElement;
+    expect([...row.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["2024", "1,000", "300", "1,300", zhCN["registry.transfer.short"]]);
+
     await user.click(transfer);
     const dialog = await screen.findByRole("dialog", {}, { timeout: 10_000 });
     await user.type(within(dialog).getByLabelText(zhCN["registry.transfer.to"]), "8");
     const amount = within(dialog).getByLabelText(zhCN["registry.amountTonnes"]);
-    await user.type(amount, "701");
+    await user.type(amount, "1001");
     await user.click(within(dialog).getByTestId("transfer-ok"));
-    // 1,000 held, 300 escrowed by orders: 700 may move
-    expect(await within(dialog).findByText("超出可用余额（700 吨）", {}, { timeout: 10_000 })).toBeInTheDocument();
+    // 1,000 free and 300 more escrowed by orders (already out of the balance): 1,000 may move
+    expect(await within(dialog).findByText("超出可用余额（1,000 吨）", {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(sent).toEqual([]);
 
     await user.clear(amount);
-    await user.type(amount, "700");
+    await user.type(amount, "1000");
     await user.click(within(dialog).getByTestId("transfer-ok"));
-    expect(await within(dialog).findByTestId("transfer-summary", {}, { timeout: 10_000 })).toHaveTextContent("将 2024 年度配额 700 吨划转给机构 #8");
+    expect(await within(dialog).findByTestId("transfer-summary", {}, { timeout: 10_000 })).toHaveTextContent("将 2024 年度配额 1,000 吨划转给机构 #8");
     expect(sent).toEqual([]);
     await user.click(within(dialog).getByTestId("transfer-ok"));
     await waitFor(() => expect(sent).toHaveLength(1), { timeout: 10_000 });
-    expect(sent[0]?.body).toEqual({ to_org_id: 8, vintage: 2024, amount: 700 });
+    expect(sent[0]?.body).toEqual({ to_org_id: 8, vintage: 2024, amount: 1000 });
     expect(sent[0]?.key).toMatch(/.+/);
   }, 120_000);
 });

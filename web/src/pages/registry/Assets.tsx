@@ -9,8 +9,8 @@ import { asApiError, problemText } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import { ActionDialog } from "./ActionDialog";
-import { available, blockAvailable, checkAmount, type Balances, type OffsetBlock } from "./amounts";
-import { ArgsSummary, BlockLink, TxHash, useBalances, useTonnes, useYuan } from "./common";
+import { allowanceHolding, allowancesHeld, available, blockAvailable, checkAmount, type Balances, type OffsetBlock } from "./amounts";
+import { ArgsSummary, BlockLink, CoinHoldingStatistic, TxHash, useBalances, useTonnes } from "./common";
 
 type Certificate = Schemas["Certificate"];
 type HistoryItem = Schemas["HistoryItem"];
@@ -38,7 +38,7 @@ function TransferDialog({ balances, vintage, onClose, onDone }: { balances: Bala
   const [form] = Form.useForm<TransferValues>();
   const chosen = Form.useWatch("vintage", form) ?? vintage ?? undefined;
   const rule = useAmountRule(() => available(balances, form.getFieldValue("vintage") as number | undefined));
-  const vintages = (balances?.allowances ?? []).filter((a) => a.balance - a.escrowed > 0);
+  const vintages = (balances?.allowances ?? []).filter((a) => a.balance > 0);
   return (
     <ActionDialog<TransferValues>
       open={vintage !== null}
@@ -228,7 +228,6 @@ export function Assets() {
   const [version, setVersion] = useState(0);
   const balances = useBalances(version);
   const tonnes = useTonnes();
-  const yuan = useYuan();
   const [transferring, setTransferring] = useState<number | null>(null);
   const [retiring, setRetiring] = useState<OffsetBlock | null>(null);
   const [certificate, setCertificate] = useState<Certificate | null>(null);
@@ -236,7 +235,7 @@ export function Assets() {
   const changed = () => setVersion((n) => n + 1);
   const data = balances.data;
   const held = (data?.offsets ?? []).filter((b) => b.state === "held");
-  const totalAllowances = (data?.allowances ?? []).reduce((s, a) => s + a.balance, 0);
+  const totalAllowances = allowancesHeld(data);
 
   return (
     <>
@@ -263,7 +262,7 @@ export function Assets() {
           <Card>{balances.loading && !data ? <Skeleton active paragraph={false} /> : <Statistic title={t("registry.assets.offsetsHeld")} value={tonnes(held.reduce((s, b) => s + b.amount, 0))} />}</Card>
         </Col>
         <Col xs={24} sm={8}>
-          <Card>{balances.loading && !data ? <Skeleton active paragraph={false} /> : <Statistic title={t("registry.assets.coin")} value={yuan(data?.coin_cents ?? 0)} />}</Card>
+          <Card>{balances.loading && !data ? <Skeleton active paragraph={false} /> : data ? <CoinHoldingStatistic balances={data} /> : null}</Card>
         </Col>
       </Row>
       <Card>
@@ -282,15 +281,15 @@ export function Assets() {
                   locale={{ emptyText: <Empty description={t("registry.assets.noAllowances")} /> }}
                   columns={[
                     { title: t("registry.vintage"), dataIndex: "vintage", width: 100 },
-                    { title: t("registry.balance"), dataIndex: "balance", align: "right", render: (n: number) => fmt.number(n) },
+                    { title: t("registry.available"), dataIndex: "balance", align: "right", render: (n: number) => fmt.number(n) },
                     { title: t("registry.escrowed"), dataIndex: "escrowed", align: "right", render: (n: number) => fmt.number(n) },
-                    { title: t("registry.available"), key: "available", align: "right", render: (_, a) => fmt.number(Math.max(0, a.balance - a.escrowed)) },
+                    { title: t("registry.holdingTotal"), key: "total", align: "right", render: (_, a) => fmt.number(allowanceHolding(a).total) },
                     {
                       title: t("common.actions"),
                       key: "actions",
                       width: 120,
                       render: (_, a) => (
-                        <Button size="small" icon={<SendOutlined />} disabled={a.balance - a.escrowed <= 0} onClick={() => setTransferring(a.vintage)}>
+                        <Button size="small" icon={<SendOutlined />} disabled={a.balance <= 0} onClick={() => setTransferring(a.vintage)}>
                           {t("registry.transfer.short")}
                         </Button>
                       ),

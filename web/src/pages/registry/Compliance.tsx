@@ -104,7 +104,7 @@ function SurrenderDialog({
     >
       {what === "allowances" ? (
         <Form.Item required={false} name="vintage" label={t("registry.vintage")} rules={[{ required: true, message: t("registry.vintageRequired") }]}>
-          <Select options={(balances?.allowances ?? []).map((a) => ({ value: a.vintage, label: `${a.vintage} · ${t("registry.availableHint", { n: fmt.number(Math.max(0, a.balance - a.escrowed)) })}` }))} />
+          <Select options={(balances?.allowances ?? []).map((a) => ({ value: a.vintage, label: `${a.vintage} · ${t("registry.availableHint", { n: fmt.number(available(balances, a.vintage)) })}` }))} />
         </Form.Item>
       ) : (
         <Form.Item required={false} name="block_id" label={t("registry.offsetBlock")} rules={[{ required: true, message: t("registry.blockRequired") }]}>

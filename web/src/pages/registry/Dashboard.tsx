@@ -3,15 +3,14 @@ import { Card, Col, Empty, Row, Skeleton, Statistic, Table, Typography } from "a
 import { ArrowDownOutlined, ArrowUpOutlined } from "@ant-design/icons";
 import { useI18n } from "../../i18n";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { remainingGap } from "./amounts";
-import { StandingTag, useBalances, useTonnes, useYuan } from "./common";
+import { allowanceHolding, remainingGap } from "./amounts";
+import { CoinHoldingStatistic, StandingTag, useBalances, useTonnes } from "./common";
 import { useComplianceStatus } from "./Compliance";
 
 /** An enterprise's figures at a glance: emissions, holdings and the compliance year. */
 export function EnterpriseDashboard() {
   const { t, fmt } = useI18n();
   const tonnes = useTonnes();
-  const yuan = useYuan();
   const thisYear = new Date().getFullYear();
   // the year being settled now is the last one (reports are confirmed the year after)
   const current = useComplianceStatus(thisYear - 1);
@@ -68,7 +67,7 @@ export function EnterpriseDashboard() {
               <Skeleton active paragraph={false} />
             ) : (
               <>
-                <Statistic title={t("registry.assets.coin")} value={yuan(balances.data?.coin_cents ?? 0)} />
+                {balances.data ? <CoinHoldingStatistic balances={balances.data} /> : null}
                 <Link to="/app/assets">{t("registry.dashboard.toAssets")}</Link>
               </>
             )}
@@ -85,8 +84,9 @@ export function EnterpriseDashboard() {
               locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("registry.assets.noAllowances")} /> }}
               columns={[
                 { title: t("registry.vintage"), dataIndex: "vintage" },
-                { title: t("registry.balance"), dataIndex: "balance", align: "right", render: (n: number) => fmt.number(n) },
+                { title: t("registry.available"), dataIndex: "balance", align: "right", render: (n: number) => fmt.number(n) },
                 { title: t("registry.escrowed"), dataIndex: "escrowed", align: "right", render: (n: number) => fmt.number(n) },
+                { title: t("registry.holdingTotal"), key: "total", align: "right", render: (_, a) => fmt.number(allowanceHolding(a).total) },
               ]}
             />
           </Card>

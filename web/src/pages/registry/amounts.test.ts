@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { available, blockAvailable, checkAmount, checkSurrender, offsetRoom, remainingGap, standing, type Balances, type ComplianceStatus } from "./amounts";
+import { allowanceHolding, allowancesHeld, available, blockAvailable, checkAmount, coinHolding, checkSurrender, offsetRoom, remainingGap, standing, type Balances, type ComplianceStatus } from "./amounts";
 
 const balances: Balances = {
   org_id: 7,
@@ -12,7 +12,8 @@ const balances: Balances = {
     { block_id: 3, owner_org_id: 7, project: 1, vintage: 2024, first_serial: 1, last_serial: 80, amount: 80, state: "held" },
     { block_id: 4, owner_org_id: 7, project: 1, vintage: 2024, first_serial: 81, last_serial: 90, amount: 10, state: "retired" },
   ],
-  coin_cents: 0,
+  coin_cents: 250_000,
+  coin_locked_cents: 75_000,
   indexed_block: 12,
 };
 
@@ -32,11 +33,18 @@ const status = (patch: Partial<ComplianceStatus> = {}): ComplianceStatus => ({
 });
 
 describe("what can move", () => {
-  it("is the balance less the escrow, per vintage", () => {
-    expect(available(balances, 2024)).toBe(700);
+  it("is the balance per vintage: escrowed allowances have already left it", () => {
+    expect(available(balances, 2024)).toBe(1000);
     expect(available(balances, 2025)).toBe(50);
     expect(available(balances, 2030)).toBe(0);
     expect(available(undefined, 2024)).toBe(0);
+  });
+  it("and what orders lock are apart: holdings are both together", () => {
+    expect(allowanceHolding({ vintage: 2024, balance: 1000, escrowed: 300 })).toEqual({ available: 1000, locked: 300, total: 1300 });
+    expect(allowancesHeld(balances)).toBe(1350);
+    expect(allowancesHeld(undefined)).toBe(0);
+    expect(coinHolding(balances)).toEqual({ available: 250_000, locked: 75_000, total: 325_000 });
+    expect(coinHolding({ ...balances, coin_locked_cents: 0 }).total).toBe(250_000);
   });
   it("counts only offset blocks still held", () => {
     expect(blockAvailable(balances, 3)).toBe(80);

@@ -13,11 +13,35 @@ export type ComplianceStatus = Schemas["StatusOut"];
 /** Why an amount is refused (each has a message `registry.amount.<reason>`), or null. */
 export type AmountProblem = "required" | "whole" | "positive" | "exceedsBalance" | "exceedsGap" | "exceedsCap";
 
-/** Allowances of a vintage that can move now: the balance less what is escrowed by orders. */
+/**
+ * Allowances of a vintage that can move now: the balance. What open sell orders escrow has
+ * already left it for the Settlement contract (shown apart as `escrowed`).
+ */
 export function available(balances: Balances | undefined, vintage: number | undefined): number {
   if (!balances || vintage === undefined) return 0;
-  const row = balances.allowances.find((a) => a.vintage === vintage);
-  return row ? Math.max(0, row.balance - row.escrowed) : 0;
+  return balances.allowances.find((a) => a.vintage === vintage)?.balance ?? 0;
+}
+
+/** What is held, split into what can move now and what open orders lock on chain. */
+export interface Holding {
+  available: number;
+  locked: number;
+  total: number;
+}
+
+/** Allowances of one vintage [t]: free, escrowed by sell orders and auction offers, together. */
+export function allowanceHolding(row: VintageBalance): Holding {
+  return { available: row.balance, locked: row.escrowed, total: row.balance + row.escrowed };
+}
+
+/** Carbon coin [cents]: free, locked by open buy orders and auction bids, together. */
+export function coinHolding(balances: Balances): Holding {
+  return { available: balances.coin_cents, locked: balances.coin_locked_cents, total: balances.coin_cents + balances.coin_locked_cents };
+}
+
+/** Allowances of every vintage together [t], escrowed ones included. */
+export function allowancesHeld(balances: Balances | undefined): number {
+  return (balances?.allowances ?? []).reduce((sum, a) => sum + allowanceHolding(a).total, 0);
 }
 
 /** Credits of an offset block the holder may still move (blocks held, not retired or surrendered). */

@@ -1,12 +1,12 @@
 /** Pieces the registry, compliance and explorer screens share. */
 import { useMemo } from "react";
 import { Link } from "react-router-dom";
-import { Tag, Tooltip, Typography } from "antd";
+import { Flex, Statistic, Tag, Tooltip, Typography } from "antd";
 import { call } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
-import { standing, type ComplianceStatus, type Standing } from "./amounts";
+import { coinHolding, standing, type Balances, type ComplianceStatus, type Standing } from "./amounts";
 
 /** A transaction hash, shortened, linking to the explorer's view of it. */
 export function TxHash({ hash }: { hash: string | null | undefined }) {
@@ -67,6 +67,26 @@ export function useTonnes() {
 export function useYuan() {
   const { t, fmt } = useI18n();
   return (cents: number) => t("registry.yuan", { n: fmt.number(cents / 100, 2) });
+}
+
+/** Carbon coin that can be spent now, with what open buy orders lock and the two together. */
+export function CoinHoldingStatistic({ balances }: { balances: Balances }) {
+  const { t } = useI18n();
+  const yuan = useYuan();
+  const coin = coinHolding(balances);
+  return (
+    <>
+      <Statistic title={t("registry.assets.coinAvailable")} value={yuan(coin.available)} data-testid="coin-available" />
+      <Flex gap={12} wrap>
+        <Typography.Text type="secondary" data-testid="coin-locked">
+          {t("registry.assets.coinLocked", { amount: yuan(coin.locked) })}
+        </Typography.Text>
+        <Typography.Text type="secondary" data-testid="coin-total">
+          {t("registry.assets.coinTotal", { amount: yuan(coin.total) })}
+        </Typography.Text>
+      </Flex>
+    </>
+  );
 }
 
 export function useBalances(version = 0) {
