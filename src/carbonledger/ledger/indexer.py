@@ -441,16 +441,18 @@ class Projector:
         )
 
     def _trade_settled(self, conn: Connection, a: dict[str, Any]) -> None:
+        amount = _int(a["amount"])
+        left = orders.c.remaining - amount
         for order_id in (a["buy_order"], a["sell_order"]):
-            row = conn.execute(
-                select(orders.c.remaining).where(orders.c.order_id == order_id)
-            ).one()
-            left = row.remaining - a["amount"]
-            conn.execute(
+            # one statement; `open` first, as MySQL/MariaDB evaluate SET left to right
+            # (reading the new `remaining`) where SQLite and PostgreSQL read the old row
+            done = conn.execute(
                 update(orders)
                 .where(orders.c.order_id == order_id)
-                .values(remaining=left, open=left > 0)
+                .ordered_values((orders.c.open, left > 0), (orders.c.remaining, left))
             )
+            if done.rowcount != 1:
+                raise LookupError(f"TradeSettled names order {order_id}, never placed")
 
 
 def _json_default(value: Any) -> Any:

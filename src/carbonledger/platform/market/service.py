@@ -356,6 +356,15 @@ class Market:
 
     def apply(self, s: Session, command: Command, new: MarketOrder | None = None) -> list[Event]:
         """Run one command, journal it and record what it caused (lock held)."""
+        events = self._engine_step(s, command, new)
+        rows: dict[int, MarketOrder] = {}
+        if new is not None and new.engine_order_id is not None:
+            rows[new.engine_order_id] = new
+        self._record(s, events, new, rows)
+        return events
+
+    def _engine_step(self, s: Session, command: Command, new: MarketOrder | None) -> list[Event]:
+        """Run one command in the engine and journal it (lock held)."""
         seq_before = self.engine.seq
         events = self.engine.apply(command)
         s.add(
@@ -364,10 +373,35 @@ class Market:
             )
         )
         self.since_snapshot += 1
-        rows: dict[int, MarketOrder] = {}
         if new is not None and isinstance(command, Submit):
             new.engine_order_id = self.engine.next_order_id - 1
-            rows[new.engine_order_id] = new
+        return events
+
+    @staticmethod
+    def _load_rows(s: Session, events: list[Event], rows: dict[int, MarketOrder]) -> None:
+        """Fetch the order rows the events touch that `rows` lacks, in one query."""
+        wanted: set[int] = set()
+        for ev in events:
+            if isinstance(ev, Trade):
+                wanted.update((ev.buy_order_id, ev.sell_order_id))
+            elif isinstance(ev, Cancelled | Expired | Amended):
+                wanted.add(ev.order_id)
+        missing = sorted(wanted - rows.keys())
+        for k in range(0, len(missing), 500):
+            for o in s.execute(
+                select(MarketOrder).where(MarketOrder.engine_order_id.in_(missing[k : k + 500]))
+            ).scalars():
+                assert o.engine_order_id is not None
+                rows[o.engine_order_id] = o
+
+    def _record(
+        self,
+        s: Session,
+        events: list[Event],
+        new: MarketOrder | None,
+        rows: dict[int, MarketOrder],
+    ) -> None:
+        """Write what the engine's events caused: trades, fills, ends (lock held)."""
 
         def row(order_id: int) -> MarketOrder:
             found = rows.get(order_id)
@@ -429,7 +463,6 @@ class Market:
                 new.reason = f"{ev.code}: {ev.message}"
             elif isinstance(ev, Accepted):
                 pass
-        return events
 
     def publish(self, events: list[Event]) -> None:
         """Tell WebSocket listeners about trades and the new depth of touched books."""
@@ -627,22 +660,26 @@ class Market:
         events: list[Event] = []
         try:
             with self.command() as s:
+                # the engine first, then the rows the fills touch fetched in one query
+                steps: list[tuple[list[Event], MarketOrder]] = []
                 for _, order, r in orders:
                     s.add(order)
-                    events += self.apply(
-                        s,
-                        Submit(
-                            r.code,
-                            account_of(p.org_id),
-                            r.side,
-                            r.order_type,
-                            r.quantity,
-                            r.price,
-                            r.tif,
-                            r.client_ref,
-                        ),
-                        new=order,
+                    command = Submit(
+                        r.code,
+                        account_of(p.org_id),
+                        r.side,
+                        r.order_type,
+                        r.quantity,
+                        r.price,
+                        r.tif,
+                        r.client_ref,
                     )
+                    steps.append((self._engine_step(s, command, order), order))
+                rows = {o.engine_order_id: o for _, o, _ in orders if o.engine_order_id}
+                self._load_rows(s, [ev for evs, _ in steps for ev in evs], rows)
+                for evs, order in steps:
+                    self._record(s, evs, order, rows)
+                    events += evs
                 if record is not None:
                     record(s, [order for _, order, _ in orders])
                 s.flush()
