@@ -41,12 +41,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("carbonledger.platform.market")
 
-#: orders per transaction (the contract takes up to 128; ~190k gas each)
-MAX_BATCH = 64
+#: orders per transaction (the contract takes up to 128; ~190k gas each, 19M a batch)
+MAX_BATCH = 100
 #: how long the first order of a batch waits for company
 WINDOW_SECONDS = 0.004
 #: transactions in flight at once (each sender thread has one)
-SENDERS = 3
+SENDERS = 6
 #: how long a signed intent stays valid on chain
 INTENT_TTL_SECONDS = 600
 
