@@ -225,6 +225,14 @@ class Chain:
         self, signer: Signer, to: str | None, data: bytes, value: int = 0, gas: int | None = None
     ) -> Receipt:
         """Estimate, sign, send and wait; raises :class:`RevertError` on a revert."""
+        return self.submit(signer, to, data, value, gas).receipt()
+
+    def submit(
+        self, signer: Signer, to: str | None, data: bytes, value: int = 0, gas: int | None = None
+    ) -> Pending:
+        """Estimate, sign and send; the receipt is awaited by :meth:`Pending.receipt`. An
+        account's transactions keep their nonce order when each is submitted under the
+        account's lock, which then need not be held while the chain works."""
         if gas is None:
             gas = self.estimate_gas(signer, to, data, value) * (100 + GAS_MARGIN_PERCENT) // 100
         _, raw = self.sign(signer, to, data, gas, value)
@@ -234,10 +242,7 @@ class Chain:
             # the nonce may or may not have been consumed: ask the node next time
             self.forget_nonces()
             raise
-        receipt = self.wait(tx_hash)
-        if receipt.status != 1:
-            raise self._mined_revert(signer, to, data, receipt)
-        return receipt
+        return Pending(self, signer, to, data, tx_hash)
 
     def _mined_revert(
         self, signer: Signer, to: str | None, data: bytes, receipt: Receipt
@@ -341,3 +346,21 @@ class _ReceiptWaiter:
         for futures in waiting.values():
             for future in futures:
                 future.set_exception(err)
+
+
+@dataclass
+class Pending:
+    """A transaction sent and not yet awaited."""
+
+    chain: Chain
+    signer: Signer
+    to: str | None
+    data: bytes
+    tx_hash: str
+
+    def receipt(self) -> Receipt:
+        """Wait for it; raises :class:`RevertError` when it reverted."""
+        receipt = self.chain.wait(self.tx_hash)
+        if receipt.status != 1:
+            raise self.chain._mined_revert(self.signer, self.to, self.data, receipt)
+        return receipt

@@ -18,7 +18,7 @@ from eth_utils.address import to_checksum_address
 
 from carbonledger.contracts import CONTRACTS, load_artifact
 from carbonledger.ledger.abi import ContractAbi, Event, EventType, checksum, hex_bytes
-from carbonledger.ledger.client import Chain, LedgerError, Receipt, Signer
+from carbonledger.ledger.client import Chain, LedgerError, Pending, Receipt, Signer
 
 
 class Role(IntFlag):
@@ -267,11 +267,24 @@ class Contract:
         return func.decode(self.chain.call(self.address, func.encode(args), sender))
 
     def send(self, fn: str, *args: Any) -> TxResult:
+        return self.dispatch(fn, *args).result()
+
+    def dispatch(self, fn: str, *args: Any) -> PendingResult:
+        """Send without waiting (see :meth:`Chain.submit`)."""
         if self.signer is None:
             raise LedgerError(f"{self.NAME}.{fn}: no signer; use .by(signer)")
-        receipt = self.chain.transact(
-            self.signer, self.address, self.abi.functions[fn].encode(args)
+        return PendingResult(
+            self.chain.submit(self.signer, self.address, self.abi.functions[fn].encode(args))
         )
+
+
+@dataclass(frozen=True)
+class PendingResult:
+    pending: Pending
+
+    def result(self) -> TxResult:
+        """Wait for the receipt and decode its events (RevertError on a revert)."""
+        receipt = self.pending.receipt()
         events = [ev for ev in map(decode_log, receipt.logs) if ev is not None]
         return TxResult(receipt, events)
 
@@ -542,7 +555,10 @@ class Settlement(Contract):
         return self.send("cancel_order", order_id)
 
     def settle(self, fills: list[Fill]) -> TxResult:
-        return self.send("settle", [tuple(f) for f in fills])
+        return self.submit_settle(fills).result()
+
+    def submit_settle(self, fills: list[Fill]) -> PendingResult:
+        return self.dispatch("settle", [tuple(f) for f in fills])
 
     def propose_deal(
         self, counterparty: str, as_seller: bool, vintage: int, amount: int, price_cents: int
@@ -644,7 +660,10 @@ class Settlement(Contract):
 
     def place_signed_orders(self, batch: list[tuple[OrderIntent, bytes]]) -> TxResult:
         """MARKET_OPERATOR: place owner-signed orders in one transaction (all or none)."""
-        return self.send("place_signed_orders", [(tuple(intent), sig) for intent, sig in batch])
+        return self.submit_signed_orders(batch).result()
+
+    def submit_signed_orders(self, batch: list[tuple[OrderIntent, bytes]]) -> PendingResult:
+        return self.dispatch("place_signed_orders", [(tuple(intent), sig) for intent, sig in batch])
 
     def check_signed_orders(self, batch: list[tuple[OrderIntent, bytes]]) -> int:
         """Dry-run :meth:`place_signed_orders` as this contract's signer: the gas it would

@@ -176,8 +176,13 @@ class EscrowBatcher:
         gw = self.gateway
         settlement = gw.suite.settlement.by(self.operator)
         try:
+            # the account's lock only while the nonce is taken and the transaction sent:
+            # other batches and the settler's transactions go out while this one is mined
             with gw.acting(self.operator):
-                res = settlement.place_signed_orders([(it.intent, it.signature) for it in batch])
+                pending = settlement.submit_signed_orders(
+                    [(it.intent, it.signature) for it in batch]
+                )
+            res = pending.result()
         except RevertError as err:
             if len(batch) == 1:
                 batch[0].future.set_exception(err)

@@ -880,8 +880,9 @@ class Market:
         assert self.operator is not None
         fills = [Fill(t.buy_chain_order, t.sell_chain_order, t.quantity, t.price) for t in batch]
         try:
-            with gw.acting(self.operator):
-                res = gw.suite.settlement.by(self.operator).settle(fills)
+            with gw.acting(self.operator):  # held while sending, not while mined
+                pending = gw.suite.settlement.by(self.operator).submit_settle(fills)
+            res = pending.result()
         except RevertError as err:
             if len(batch) > 1:  # one bad fill reverts the batch: find it
                 return sum(self._send(gw, [t]) for t in batch)
