@@ -1322,7 +1322,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an instrument's surveillance thresholds */
+        patch: operations["change_instrument_api_v1_market_instruments__code__patch"];
         trace?: never;
     };
     "/api/v1/market/instruments/{code}/session": {
@@ -1574,7 +1575,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Auctions, open and closed, newest first (public, as each auction is) */
+        get: operations["list_auctions_api_v1_market_auctions_get"];
         put?: never;
         /** Sell allowances by sealed-bid uniform-price auction (escrowed now) */
         post: operations["open_auction_api_v1_market_auctions_post"];
@@ -1593,6 +1595,23 @@ export interface paths {
         };
         /** An auction and, once closed, its result */
         get: operations["get_auction_api_v1_market_auctions__auction_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/auctions/{auction_id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A closed auction's fills at the clearing price and their settlement */
+        get: operations["auction_fills_api_v1_market_auctions__auction_id__fills_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1642,11 +1661,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Organisations declared related, in the order declared */
+        get: operations["list_relations_api_v1_market_relations_get"];
         put?: never;
         /** Declare two organisations related (watched for wash trades) */
         post: operations["relate_api_v1_market_relations_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/relations/{relation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a declared relation (its trades are no longer flagged) */
+        delete: operations["unrelate_api_v1_market_relations__relation_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1926,6 +1963,32 @@ export interface components {
              * @description cents of carbon coin per tonne
              */
             reserve: number;
+        };
+        /**
+         * AuctionFill
+         * @description One winning bid of a closed auction: a trade at the clearing price and its
+         *     settlement. The buyer and its bid are named to supervisors, the seller and the buyer
+         *     itself; the public sees the fill without the party.
+         */
+        AuctionFill: {
+            /** Trade Id */
+            trade_id: number;
+            /** Buyer Org */
+            buyer_org: number | null;
+            /** Bid Order Id */
+            bid_order_id: number | null;
+            /** Price */
+            price: number;
+            /** Quantity */
+            quantity: number;
+            /** State */
+            state: string;
+            /** Tx Hash */
+            tx_hash: string | null;
+            /** Block Number */
+            block_number: number | null;
+            /** Settled At */
+            settled_at: string | null;
         };
         /** AuctionPublic */
         AuctionPublic: {
@@ -2739,6 +2802,21 @@ export interface components {
             last_price: number | null;
         };
         /**
+         * InstrumentSettings
+         * @description The settings a regulator may change on a listed instrument: the surveillance
+         *     thresholds (the engine's tick, lot and limits are fixed at listing; sessions have
+         *     their own endpoints).
+         * @example {
+         *       "layering_alert_t": 5000
+         *     }
+         */
+        InstrumentSettings: {
+            /** Position Alert T */
+            position_alert_t?: number | null;
+            /** Layering Alert T */
+            layering_alert_t?: number | null;
+        };
+        /**
          * Integrity
          * @description Stored evidence re-hashed after decryption, compared with the root on chain.
          */
@@ -3217,6 +3295,17 @@ export interface components {
             /** Limit */
             limit: number;
         };
+        /** Page[AuctionPublic] */
+        Page_AuctionPublic_: {
+            /** Items */
+            items: components["schemas"]["AuctionPublic"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+        };
         /** Page[AuditOut] */
         Page_AuditOut_: {
             /** Items */
@@ -3638,6 +3727,11 @@ export interface components {
             org_b: number;
             /** Note */
             note: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * RetireIn
@@ -7181,6 +7275,41 @@ export interface operations {
             };
         };
     };
+    change_instrument_api_v1_market_instruments__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstrumentSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     change_session_api_v1_market_instruments__code__session_post: {
         parameters: {
             query?: never;
@@ -7400,6 +7529,8 @@ export interface operations {
             query?: {
                 instrument?: string | null;
                 state?: string | null;
+                /** @description an auction's offer and bids */
+                auction_id?: number | null;
                 /** @description items to skip */
                 offset?: number;
                 /** @description items per page */
@@ -7741,6 +7872,44 @@ export interface operations {
             };
         };
     };
+    list_auctions_api_v1_market_auctions_get: {
+        parameters: {
+            query?: {
+                instrument?: string | null;
+                state?: ("open" | "closed") | null;
+                /** @description items to skip */
+                offset?: number;
+                /** @description items per page */
+                limit?: number;
+                /** @description field to sort by; a leading '-' sorts descending */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuctionPublic_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     open_auction_api_v1_market_auctions_post: {
         parameters: {
             query?: never;
@@ -7793,6 +7962,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuctionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    auction_fills_api_v1_market_auctions__auction_id__fills_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the object's id */
+                auction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuctionFill"][];
                 };
             };
             /** @description Validation Error */
@@ -7874,6 +8075,26 @@ export interface operations {
             };
         };
     };
+    list_relations_api_v1_market_relations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"][];
+                };
+            };
+        };
+    };
     relate_api_v1_market_relations_post: {
         parameters: {
             query?: never;
@@ -7889,6 +8110,38 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unrelate_api_v1_market_relations__relation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the object's id */
+                relation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
