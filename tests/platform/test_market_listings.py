@@ -56,6 +56,11 @@ def test_auctions_are_listed_and_a_closed_one_publishes_its_fills(api: Api) -> N
     assert [(o["id"], o["filled"]) for o in mine["items"]] == [(placed["id"], 150)]
     offer = seller.ok("GET", "/api/v1/market/orders", params={"auction_id": second["id"]})
     assert [o["kind"] for o in offer["items"]] == ["auction_offer"]
+    every = api.regulator.ok("GET", "/api/v1/market/orders", params={"auction_id": second["id"]})
+    assert sorted((o["kind"], o["org_id"]) for o in every["items"]) == [
+        ("auction_bid", bidder.org_id),
+        ("auction_offer", seller.org_id),
+    ]
 
     # the fills: the seller, the buyer and supervisors see who bought; others do not
     for who in (seller, bidder, api.regulator):
@@ -109,7 +114,7 @@ def test_the_regulator_changes_an_instruments_surveillance_thresholds(api: Api) 
     }
     assert api.client.get(path).json()["layering_alert_t"] == 800
     empty = patch(api.regulator, path, {})
-    assert empty.status_code == 422 and empty.json()["code"] == "no-change"
+    assert empty.status_code == 422 and empty.json()["code"] == "no-settings"
     zero = patch(api.regulator, path, {"position_alert_t": 0})
     assert zero.status_code == 422
     assert (

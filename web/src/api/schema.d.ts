@@ -3173,6 +3173,8 @@ export interface components {
         OrderPublic: {
             /** Id */
             id: number;
+            /** Org Id */
+            org_id: number;
             /** Instrument */
             instrument: string;
             /** Side */

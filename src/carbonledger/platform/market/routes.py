@@ -127,6 +127,7 @@ def trade_out(t: MarketTrade) -> TradePublic:
 def order_out(o: MarketOrder, trades: list[MarketTrade] | None = None) -> OrderPublic:
     return OrderPublic(
         id=o.id,
+        org_id=o.org_id,
         instrument=o.instrument,
         side=o.side,
         type=o.order_type,
@@ -258,7 +259,7 @@ def change_instrument(
     market = market_of(request)
     changes = body.model_dump(exclude_none=True)
     if not changes:
-        raise Problem(422, "no-change", "give a new position or layering threshold", field="body")
+        raise Problem(422, "no-settings", "give a new position or layering threshold", field="body")
     with work(request) as s:
         row = s.get(MarketInstrument, code)
         if row is None:

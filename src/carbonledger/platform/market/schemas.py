@@ -95,6 +95,7 @@ class OrderAmend(BaseModel):
 
 class OrderPublic(BaseModel):
     id: int
+    org_id: int
     instrument: str
     side: str
     type: str
