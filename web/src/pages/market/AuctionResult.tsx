@@ -156,10 +156,10 @@ export function AuctionResult() {
                   <Statistic title={t("auction.clearingPrice")} value={money(fmt, a.clearing_price)} suffix={t("market.priceUnit")} data-testid="clearing-price" />
                 </Col>
                 <Col xs={12} md={6}>
-                  <Statistic title={t("auction.sold")} value={fmt.number(a.sold)} suffix={`/ ${fmt.number(a.quantity)} t`} />
+                  <Statistic title={t("auction.sold")} value={fmt.number(a.sold)} suffix={`/ ${fmt.number(a.quantity)} ${t("market.tonnes")}`} />
                 </Col>
                 <Col xs={12} md={6}>
-                  <Statistic title={t("auction.unsoldQuantity")} value={fmt.number(unsold)} suffix="t" />
+                  <Statistic title={t("auction.unsoldQuantity")} value={fmt.number(unsold)} suffix={t("market.tonnes")} />
                 </Col>
                 <Col xs={12} md={6}>
                   <Statistic title={t("market.turnover")} value={money(fmt, a.clearing_price * a.sold)} />

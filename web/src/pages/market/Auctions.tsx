@@ -202,7 +202,7 @@ export function Auctions() {
             { title: t("auction.seller"), dataIndex: "seller_org", render: (id: number) => <Party id={id} names={names} /> },
             { title: t("auction.offered"), dataIndex: "quantity", align: "right", render: (q: number) => t("market.tonnesN", { n: fmt.number(q) }) },
             { title: t("auction.reserve"), dataIndex: "reserve", align: "right", render: (p: number) => money(fmt, p) },
-            { title: t("auction.bids"), dataIndex: "bids", align: "right", width: 70, render: (n: number) => fmt.number(n) },
+            { title: t("auction.bids"), dataIndex: "bids", align: "right", width: 70, render: (n: number) => <span data-testid="bid-count">{fmt.number(n)}</span> },
             { title: t("auction.stateCol"), dataIndex: "state", width: 90, render: (s: string) => <AuctionStateTag state={s} /> },
             {
               title: t("auction.result"),

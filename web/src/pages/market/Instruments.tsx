@@ -327,30 +327,60 @@ export function Instruments() {
           loading={instruments.loading}
           dataSource={list}
           pagination={false}
-          scroll={{ x: 1400 }}
+          scroll={{ x: 1020 }}
           locale={{ emptyText: t("market.noInstruments") }}
           data-testid="instruments"
           columns={[
-            { title: t("market.instrument"), dataIndex: "code", width: 100, fixed: "left", render: (c: string) => <Typography.Text strong>{c}</Typography.Text> },
-            { title: t("market.session"), dataIndex: "open", width: 100, render: (o: boolean) => <SessionBadge open={o} /> },
-            { title: t("market.previousClose"), dataIndex: "previous_close", align: "right", render: (p: number | null) => money(fmt, p) },
-            { title: t("market.last"), dataIndex: "last_price", align: "right", render: (p: number | null) => money(fmt, p) },
+            {
+              title: t("market.instrument"),
+              dataIndex: "code",
+              width: 110,
+              fixed: "left",
+              render: (c: string, i) => (
+                <Flex vertical>
+                  <Typography.Text strong>{c}</Typography.Text>
+                  <SessionBadge open={i.open} />
+                </Flex>
+              ),
+            },
+            { title: t("market.previousClose"), dataIndex: "previous_close", width: 80, align: "right", render: (p: number | null) => money(fmt, p) },
             {
               title: t("market.limits"),
               dataIndex: "price_limits",
+              width: 120,
               render: (l: number[] | null) => (l ? `${money(fmt, l[0])} – ${money(fmt, l[1])}` : "—"),
             },
-            { title: t("market.tick"), dataIndex: "tick", align: "right", render: (c: number) => money(fmt, c) },
-            { title: t("market.lot"), dataIndex: "lot", align: "right", render: (n: number) => t("market.tonnesN", { n: fmt.number(n) }) },
-            { title: t("instruments.priceLimitShort"), dataIndex: "price_limit_bps", align: "right", render: pct },
-            { title: t("instruments.blockBandShort"), dataIndex: "block_band_bps", align: "right", render: pct },
-            { title: t("instruments.blockMinShort"), dataIndex: "block_min_quantity", align: "right", render: (n: number) => t("market.tonnesN", { n: fmt.number(n) }) },
-            { title: t("instruments.positionAlertShort"), dataIndex: "position_alert_t", align: "right", render: (n: number) => t("market.tonnesN", { n: fmt.number(n) }) },
-            { title: t("instruments.layeringAlertShort"), dataIndex: "layering_alert_t", align: "right", render: (n: number) => t("market.tonnesN", { n: fmt.number(n) }) },
+            { title: t("market.tick"), dataIndex: "tick", width: 60, align: "right", render: (c: number) => money(fmt, c) },
+            { title: t("market.lot"), dataIndex: "lot", width: 70, align: "right", render: (n: number) => t("market.tonnesN", { n: fmt.number(n) }) },
+            { title: t("instruments.priceLimitShort"), dataIndex: "price_limit_bps", width: 80, align: "right", render: pct },
+            {
+              title: t("instruments.blockShort"),
+              key: "block",
+              width: 130,
+              render: (_, i) => (
+                <Flex vertical>
+                  <span>{t("instruments.blockBandValue", { pct: pct(i.block_band_bps) })}</span>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t("instruments.blockMinValue", { n: fmt.number(i.block_min_quantity) })}
+                  </Typography.Text>
+                </Flex>
+              ),
+            },
+            {
+              title: t("instruments.thresholdsShort"),
+              key: "thresholds",
+              width: 150,
+              render: (_, i) => (
+                <Flex vertical data-testid="thresholds">
+                  <span>{t("instruments.positionValue", { n: fmt.number(i.position_alert_t) })}</span>
+                  <span>{t("instruments.layeringValue", { n: fmt.number(i.layering_alert_t) })}</span>
+                </Flex>
+              ),
+            },
             {
               title: t("common.actions"),
               key: "actions",
-              width: 250,
+              width: 220,
               fixed: "right",
               render: (_, i) => (
                 <Flex gap={4} wrap>

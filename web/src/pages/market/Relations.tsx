@@ -78,11 +78,11 @@ export function RelationsCard({ orgs, onChanged }: { orgs: { id: number; name: s
     <Card title={t("relations.title")} size="small" data-testid="relations">
       <Typography.Paragraph type="secondary">{t("relations.intro")}</Typography.Paragraph>
       <ProblemAlert error={error} />
-      <Form<Values> form={form} name="relation" layout="inline" initialValues={{ note: "" }} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item name="org_a" label={t("relations.orgA")} rules={[{ required: true, message: t("relations.choose") }]}>
+      <Form<Values> form={form} name="relation" layout="inline" requiredMark={false} colon={false} initialValues={{ note: "" }} style={{ marginBottom: 16, rowGap: 8 }}>
+        <Form.Item required={false} name="org_a" label={t("relations.orgA")} rules={[{ required: true, message: t("relations.choose") }]}>
           <Select<number> showSearch optionFilterProp="label" options={options} style={{ width: 240 }} placeholder={t("relations.choosePlaceholder")} />
         </Form.Item>
-        <Form.Item name="org_b" label={t("relations.orgB")} dependencies={["org_a"]} rules={[{ required: true, message: t("relations.choose") }, different]}>
+        <Form.Item required={false} name="org_b" label={t("relations.orgB")} dependencies={["org_a"]} rules={[{ required: true, message: t("relations.choose") }, different]}>
           <Select<number> showSearch optionFilterProp="label" options={options} style={{ width: 240 }} placeholder={t("relations.choosePlaceholder")} />
         </Form.Item>
         <Form.Item name="note" label={t("relations.note")} rules={[{ max: 300, message: t("relations.noteTooLong") }]}>
