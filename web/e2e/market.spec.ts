@@ -6,14 +6,16 @@
  * Set-up (listing, allowances, coin) goes through the API; every run uses fresh prices.
  */
 import { expect, test } from "./fixtures";
-import { chooseLanguage, FIELD_ERROR, REGULATOR, signIn, signOut } from "./steps/common";
+import { chooseLanguage, confirmInDialog, FIELD_ERROR, REGULATOR, signIn, signOut } from "./steps/common";
 import {
   BUYER,
   CODE,
   LAYERING_ALERT_T,
   SELLER,
   allowanceBalance,
+  auctionRow,
   cancelAll,
+  choose,
   cancelOrder,
   coinBalance,
   coinLocked,
@@ -21,7 +23,10 @@ import {
   fillOrder,
   freePrice,
   fund,
+  idInToast,
+  openAuctions,
   openTrading,
+  orgOf,
   orderRow,
   placeOrder,
   priceText,
@@ -216,4 +221,88 @@ test("at tablet width the trading screen and the market data fit the window", as
   await expect(page.getByTestId("coin-balance")).toBeVisible();
   await fits();
   await ui.screen("market-trading-tablet");
+});
+
+test("an auction: opened by a seller, bid, closed by the regulator, its result published; related organisations declared", async ({
+  page,
+  ui,
+  request,
+}) => {
+  const instrument = await ensureInstrument(request);
+  await fund(request, { allowances: [SELLER, 100], coinCents: [BUYER, 5_000_00] });
+  // one bid for the whole offer: it clears at its own price (a different one per language)
+  const quantity = 30;
+  const reserve = instrument.previous_close - (ui.lang === "zh-CN" ? 20 : 30) * instrument.tick;
+  const bid = reserve + 7 * instrument.tick;
+
+  // the seller opens it: the form's checks, then the escrow's confirmation
+  await page.goto("/");
+  await chooseLanguage(page, ui);
+  await signIn(page, ui, SELLER);
+  await openAuctions(page, ui);
+  await page.getByTestId("open-auction").click();
+  const create = page.getByRole("dialog", { name: ui.t("auction.create.title") });
+  await choose(page, ui.t("market.instrument"), CODE);
+  await create.getByLabel(ui.t("auction.quantityField")).fill("25");
+  await create.getByLabel(ui.t("auction.reserveField")).fill(priceText(reserve));
+  await create.getByTestId("create-auction-ok").click();
+  const quantityItem = create.locator(".ant-form-item").filter({ has: page.getByLabel(ui.t("auction.quantityField")) });
+  await expect(quantityItem.locator(FIELD_ERROR)).toHaveText(ui.t("market.rule.lot", { lot: instrument.lot }));
+  await create.getByLabel(ui.t("auction.quantityField")).fill(String(quantity));
+  await create.getByTestId("create-auction-ok").click();
+  await expect(create.getByTestId("create-auction-summary")).toBeVisible();
+  await confirmInDialog(page, ui.t("registry.confirmSend"));
+  const auctionId = await idInToast(page);
+  await expect(auctionRow(page, auctionId)).toContainText(ui.t("auction.state.open"));
+  await signOut(page, ui);
+
+  // a buyer bids (sealed; its coin escrowed)
+  await signIn(page, ui, BUYER);
+  await openAuctions(page, ui);
+  await auctionRow(page, auctionId).getByRole("button", { name: ui.t("auction.bid.place") }).click();
+  const bidding = page.getByRole("dialog", { name: ui.t("auction.bid.title", { id: auctionId, code: CODE }) });
+  await bidding.getByLabel(ui.t("auction.bidPriceField")).fill(priceText(bid));
+  await bidding.getByLabel(ui.t("auction.quantityField")).fill(String(quantity));
+  await bidding.getByTestId("bid-ok").click();
+  await expect(bidding.getByTestId("bid-summary")).toBeVisible();
+  await confirmInDialog(page, ui.t("registry.confirmSend"));
+  await expect(auctionRow(page, auctionId).getByTestId("bid-count")).toHaveText("1");
+  await ui.screen("market-auctions");
+  await signOut(page, ui);
+
+  // the regulator closes it: one clearing price, the fill settled on chain
+  await signIn(page, ui, REGULATOR);
+  await openAuctions(page, ui);
+  await auctionRow(page, auctionId).getByRole("button", { name: ui.t("auction.close") }).click();
+  await page.locator(".ant-popconfirm").getByRole("button", { name: ui.t("auction.close") }).click();
+  await expect(page).toHaveURL(new RegExp(`/app/auctions/${auctionId}$`));
+  await expect(page.getByTestId("clearing-price")).toContainText(priceText(bid));
+  const fill = page.getByTestId("auction-fills").getByRole("row").filter({ hasText: priceText(bid) });
+  await expect(fill).toContainText(ui.t("market.tradeState.settled"), { timeout: 60_000 });
+  await expect(fill.getByTestId("tx-hash")).toBeVisible();
+  await expect(page.getByTestId("auction-bids")).toContainText(ui.t("auction.bidState.filled"));
+  await ui.screen("market-auction-result");
+
+  // two enterprises declared related on the surveillance page, then withdrawn again
+  const [a, b] = [await orgOf(request, SELLER), await orgOf(request, BUYER)];
+  await page.getByTestId("nav-/app/surveillance").click();
+  const relations = page.getByTestId("relations");
+  await choose(page, ui.t("relations.orgA"), a.name, true);
+  await choose(page, ui.t("relations.orgB"), b.name, true);
+  await relations.getByLabel(ui.t("relations.note")).fill("e2e");
+  await page.getByTestId("declare-relation").click();
+  const pair = page.getByTestId("relation-pairs").getByRole("row").filter({ hasText: a.name }).filter({ hasText: b.name });
+  await expect(pair).toBeVisible();
+  await relations.scrollIntoViewIfNeeded();
+  await ui.screen("market-relations");
+  await pair.getByRole("button", { name: ui.t("relations.withdraw") }).click();
+  await page.locator(".ant-popconfirm").getByRole("button", { name: ui.t("relations.withdraw") }).click();
+  await expect(pair).toHaveCount(0);
+
+  // the instruments with their rules and thresholds
+  await page.getByTestId("nav-/app/instruments").click();
+  await expect(page.getByRole("heading", { name: ui.t("instruments.title") })).toBeVisible();
+  const listed = page.getByTestId("instruments").getByRole("row").filter({ hasText: CODE });
+  await expect(listed.getByTestId("thresholds")).toContainText(String(LAYERING_ALERT_T));
+  await ui.screen("market-instruments");
 });

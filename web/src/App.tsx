@@ -11,6 +11,9 @@ import { ChainPage } from "./pages/ChainPage";
 import { ChangePassword } from "./pages/ChangePassword";
 import { Landing } from "./pages/Landing";
 import { Login } from "./pages/Login";
+import { AuctionResult } from "./pages/market/AuctionResult";
+import { Auctions } from "./pages/market/Auctions";
+import { Instruments } from "./pages/market/Instruments";
 import { MarketData } from "./pages/market/MarketData";
 import { Surveillance } from "./pages/market/Surveillance";
 import { Trading } from "./pages/market/Trading";
@@ -85,6 +88,9 @@ export function AppRoutes() {
         {/* --- market --- */}
         <Route path="/app/trading" element={<RequireRole roles={["enterprise"]}><Trading /></RequireRole>} />
         <Route path="/app/surveillance" element={<RequireRole roles={["regulator"]}><Surveillance /></RequireRole>} />
+        <Route path="/app/auctions" element={<RequireRole roles={["enterprise", "regulator"]}><Auctions /></RequireRole>} />
+        <Route path="/app/auctions/:id" element={<RequireRole roles={["enterprise", "regulator"]}><AuctionResult /></RequireRole>} />
+        <Route path="/app/instruments" element={<RequireRole roles={["regulator"]}><Instruments /></RequireRole>} />
         <Route path="/market" element={<MarketData />} />
         {/* --- rest --- */}
         <Route path="/app/nodes" element={<RequireRole roles={["admin"]}><NodeStatus /></RequireRole>} />

@@ -20,10 +20,12 @@ import {
   LineChartOutlined,
   NodeIndexOutlined,
   PieChartOutlined,
+  ProfileOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
+  TrophyOutlined,
   WalletOutlined,
 } from "@ant-design/icons";
 import type { MessageKey } from "./i18n/zh-CN";
@@ -79,6 +81,12 @@ export const SCREENS: readonly Screen[] = [
     roles: ["enterprise"],
   },
   {
+    path: "/app/auctions",
+    label: "nav.auctions",
+    icon: <TrophyOutlined />,
+    roles: ["enterprise", "regulator"],
+  },
+  {
     path: "/app/guides",
     label: "nav.guides",
     icon: <BookOutlined />,
@@ -104,6 +112,12 @@ export const SCREENS: readonly Screen[] = [
     path: "/app/surveillance",
     label: "nav.surveillance",
     icon: <AlertOutlined />,
+    roles: ["regulator"],
+  },
+  {
+    path: "/app/instruments",
+    label: "nav.instruments",
+    icon: <ProfileOutlined />,
     roles: ["regulator"],
   },
   // finance

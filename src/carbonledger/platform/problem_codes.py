@@ -185,6 +185,8 @@ CODES: dict[str, Code] = {
     "same-organisation": _c("two different organisations are needed"),
     "auction-closed": _c("the auction is closed"),
     "self-trade": _c("a seller cannot bid in its own auction"),
+    "relation-exists": _c("the two organisations are already declared related"),
+    "no-settings": _c("the request changes no setting"),
 }
 
 #: The validation error types (pydantic's ``type`` in ``errors[]``) the request models can

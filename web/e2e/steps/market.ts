@@ -283,3 +283,46 @@ export function dealRow(page: Page, price: string, quantity: number) {
     .filter({ hasText: String(quantity) })
     .first();
 }
+
+/** An organisation's number and name, as the organisation select shows it. */
+export async function orgOf(request: APIRequestContext, who: Login): Promise<{ id: number; name: string }> {
+  const me = await ok(await request.get("/api/v1/auth/me", { headers: await token(request, who) }), "me");
+  const org = me.organisation as Json;
+  return { id: Number(org.id), name: String(org.name) };
+}
+
+export async function openAuctions(page: Page, ui: Ui) {
+  await page.getByTestId("nav-/app/auctions").click();
+  await expect(page.getByRole("heading", { name: ui.t("auction.title") })).toBeVisible();
+}
+
+/** The row of an auction in the list. */
+export function auctionRow(page: Page, id: number) {
+  return page.getByTestId("auctions").getByRole("row").filter({ has: page.getByRole("link", { name: String(id), exact: true }) });
+}
+
+/**
+ * Choose an option of a select by its label and the option's text (typed first into a
+ * searchable one). On a loaded machine a click can land while a dialog is still zooming in
+ * and be lost: the select is opened again until the option shows.
+ */
+export async function choose(page: Page, label: string, text: string, search = false) {
+  const box = page.getByRole("combobox", { name: label, exact: true });
+  const option = page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: text }).first();
+  await expect(async () => {
+    // a chosen value lies over the search input
+    if (!(await option.isVisible())) await box.click({ force: true, timeout: 5_000 });
+    if (search) await box.fill(text, { timeout: 5_000 });
+    await expect(option).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await option.click();
+}
+
+/** The number in the last confirmation message ("Auction #12 is open" → 12). */
+export async function idInToast(page: Page): Promise<number> {
+  const toast = page.locator(".ant-message-notice").last();
+  await expect(toast).toBeVisible();
+  const id = /#(\d+)/.exec((await toast.textContent()) ?? "")?.[1];
+  if (!id) throw new Error("no id in the confirmation message");
+  return Number(id);
+}

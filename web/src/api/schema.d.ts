@@ -1356,7 +1356,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an instrument's surveillance thresholds */
+        patch: operations["change_instrument_api_v1_market_instruments__code__patch"];
         trace?: never;
     };
     "/api/v1/market/instruments/{code}/session": {
@@ -1660,7 +1661,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Auctions, open and closed, newest first (public, as each auction is) */
+        get: operations["list_auctions_api_v1_market_auctions_get"];
         put?: never;
         /** Sell allowances by sealed-bid uniform-price auction (escrowed now) */
         post: operations["open_auction_api_v1_market_auctions_post"];
@@ -1679,6 +1681,23 @@ export interface paths {
         };
         /** An auction and, once closed, its result */
         get: operations["get_auction_api_v1_market_auctions__auction_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/auctions/{auction_id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A closed auction's fills at the clearing price and their settlement */
+        get: operations["auction_fills_api_v1_market_auctions__auction_id__fills_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1728,11 +1747,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Organisations declared related, in the order declared */
+        get: operations["list_relations_api_v1_market_relations_get"];
         put?: never;
         /** Declare two organisations related (watched for wash trades) */
         post: operations["relate_api_v1_market_relations_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/relations/{relation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a declared relation (its trades are no longer flagged) */
+        delete: operations["unrelate_api_v1_market_relations__relation_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2012,6 +2049,32 @@ export interface components {
              * @description cents of carbon coin per tonne
              */
             reserve: number;
+        };
+        /**
+         * AuctionFill
+         * @description One winning bid of a closed auction: a trade at the clearing price and its
+         *     settlement. The buyer and its bid are named to supervisors, the seller and the buyer
+         *     itself; the public sees the fill without the party.
+         */
+        AuctionFill: {
+            /** Trade Id */
+            trade_id: number;
+            /** Buyer Org */
+            buyer_org: number | null;
+            /** Bid Order Id */
+            bid_order_id: number | null;
+            /** Price */
+            price: number;
+            /** Quantity */
+            quantity: number;
+            /** State */
+            state: string;
+            /** Tx Hash */
+            tx_hash: string | null;
+            /** Block Number */
+            block_number: number | null;
+            /** Settled At */
+            settled_at: string | null;
         };
         /** AuctionPublic */
         AuctionPublic: {
@@ -2869,6 +2932,21 @@ export interface components {
             last_price: number | null;
         };
         /**
+         * InstrumentSettings
+         * @description The settings a regulator may change on a listed instrument: the surveillance
+         *     thresholds (the engine's tick, lot and limits are fixed at listing; sessions have
+         *     their own endpoints).
+         * @example {
+         *       "layering_alert_t": 5000
+         *     }
+         */
+        InstrumentSettings: {
+            /** Position Alert T */
+            position_alert_t?: number | null;
+            /** Layering Alert T */
+            layering_alert_t?: number | null;
+        };
+        /**
          * Integrity
          * @description Stored evidence re-hashed after decryption, compared with the root on chain.
          */
@@ -3295,6 +3373,8 @@ export interface components {
         OrderPublic: {
             /** Id */
             id: number;
+            /** Org Id */
+            org_id: number;
             /** Instrument */
             instrument: string;
             /** Side */
@@ -3410,6 +3490,17 @@ export interface components {
         Page_AllocationOut_: {
             /** Items */
             items: components["schemas"]["AllocationOut"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+        };
+        /** Page[AuctionPublic] */
+        Page_AuctionPublic_: {
+            /** Items */
+            items: components["schemas"]["AuctionPublic"][];
             /** Total */
             total: number;
             /** Offset */
@@ -3875,6 +3966,11 @@ export interface components {
             org_b: number;
             /** Note */
             note: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * RetireIn
@@ -4553,7 +4649,7 @@ export interface components {
          * @description The machine-readable code of a problem document. `x-params` names the values each code may carry in `params`; a name's suffix gives its unit (_t tonnes, _cents coin cents, _cents_per_t a price, _bps basis points, _bytes).
          * @enum {string}
          */
-        ProblemCode: "account-disabled" | "address-not-allowed" | "address-required" | "already-certified" | "already-corrected" | "already-decided" | "already-registered" | "auction-closed" | "awaiting-approval" | "bad-account" | "bad-credentials" | "bad-lot" | "bad-quantity" | "bad-tick" | "below-minimum" | "block-not-held" | "calculation-failed" | "chain-not-configured" | "chain-rejected" | "chain-unavailable" | "china-map-not-configured" | "client-custody" | "credit-code-mismatch" | "credit-code-taken" | "deal-not-open" | "duplicate-reference" | "evidence-missing" | "evidence-required" | "exceeds-obligation" | "file-too-large" | "fok-not-fillable" | "forbidden" | "http-error" | "idempotency-key-reused" | "instrument-exists" | "insufficient-allowances" | "insufficient-balance" | "insufficient-coin" | "internal-error" | "invalid-allocation-request" | "invalid-idempotency-key" | "invalid-input" | "invalid-sort" | "invalid-transaction" | "market-closed" | "market-not-running" | "method-not-allowed" | "missing-price" | "no-chain-account" | "no-change" | "no-data-key" | "no-encryption-key" | "no-obligation" | "no-protective-price" | "no-reference-price" | "not-active" | "not-cancellable" | "not-found" | "not-in-deficit" | "not-owner" | "not-pending" | "not-your-account" | "offset-cap-exceeded" | "order-not-open" | "outside-band" | "price-limit" | "project-exists" | "quality-errors" | "receiver-not-active" | "recomputation-failed" | "request-in-progress" | "same-account" | "same-organisation" | "self-trade" | "settlement-pending" | "token-expired" | "token-invalid" | "token-revoked" | "transaction-rejected" | "unauthorised" | "unexpected-price" | "unknown-instrument" | "unknown-order" | "username-taken" | "value-out-of-range" | "vintage-not-eligible" | "weak-password" | "workbook-invalid" | "wrong-status" | "year-taken";
+        ProblemCode: "account-disabled" | "address-not-allowed" | "address-required" | "already-certified" | "already-corrected" | "already-decided" | "already-registered" | "auction-closed" | "awaiting-approval" | "bad-account" | "bad-credentials" | "bad-lot" | "bad-quantity" | "bad-tick" | "below-minimum" | "block-not-held" | "calculation-failed" | "chain-not-configured" | "chain-rejected" | "chain-unavailable" | "china-map-not-configured" | "client-custody" | "credit-code-mismatch" | "credit-code-taken" | "deal-not-open" | "duplicate-reference" | "evidence-missing" | "evidence-required" | "exceeds-obligation" | "file-too-large" | "fok-not-fillable" | "forbidden" | "http-error" | "idempotency-key-reused" | "instrument-exists" | "insufficient-allowances" | "insufficient-balance" | "insufficient-coin" | "internal-error" | "invalid-allocation-request" | "invalid-idempotency-key" | "invalid-input" | "invalid-sort" | "invalid-transaction" | "market-closed" | "market-not-running" | "method-not-allowed" | "missing-price" | "no-chain-account" | "no-change" | "no-data-key" | "no-encryption-key" | "no-obligation" | "no-protective-price" | "no-reference-price" | "no-settings" | "not-active" | "not-cancellable" | "not-found" | "not-in-deficit" | "not-owner" | "not-pending" | "not-your-account" | "offset-cap-exceeded" | "order-not-open" | "outside-band" | "price-limit" | "project-exists" | "quality-errors" | "receiver-not-active" | "recomputation-failed" | "relation-exists" | "request-in-progress" | "same-account" | "same-organisation" | "self-trade" | "settlement-pending" | "token-expired" | "token-invalid" | "token-revoked" | "transaction-rejected" | "unauthorised" | "unexpected-price" | "unknown-instrument" | "unknown-order" | "username-taken" | "value-out-of-range" | "vintage-not-eligible" | "weak-password" | "workbook-invalid" | "wrong-status" | "year-taken";
         /**
          * ValidationType
          * @description The `type` of an entry in the `errors` of an `invalid-input` problem (pydantic's error types); `x-params` names its `params`.
@@ -7557,6 +7653,41 @@ export interface operations {
             };
         };
     };
+    change_instrument_api_v1_market_instruments__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstrumentSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     change_session_api_v1_market_instruments__code__session_post: {
         parameters: {
             query?: never;
@@ -7776,6 +7907,8 @@ export interface operations {
             query?: {
                 instrument?: string | null;
                 state?: string | null;
+                /** @description an auction's offer and bids */
+                auction_id?: number | null;
                 /** @description items to skip */
                 offset?: number;
                 /** @description items per page */
@@ -8183,6 +8316,44 @@ export interface operations {
             };
         };
     };
+    list_auctions_api_v1_market_auctions_get: {
+        parameters: {
+            query?: {
+                instrument?: string | null;
+                state?: ("open" | "closed") | null;
+                /** @description items to skip */
+                offset?: number;
+                /** @description items per page */
+                limit?: number;
+                /** @description field to sort by; a leading '-' sorts descending */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuctionPublic_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     open_auction_api_v1_market_auctions_post: {
         parameters: {
             query?: never;
@@ -8235,6 +8406,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuctionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    auction_fills_api_v1_market_auctions__auction_id__fills_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the object's id */
+                auction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuctionFill"][];
                 };
             };
             /** @description Validation Error */
@@ -8316,6 +8519,26 @@ export interface operations {
             };
         };
     };
+    list_relations_api_v1_market_relations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"][];
+                };
+            };
+        };
+    };
     relate_api_v1_market_relations_post: {
         parameters: {
             query?: never;
@@ -8331,6 +8554,38 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unrelate_api_v1_market_relations__relation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the object's id */
+                relation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

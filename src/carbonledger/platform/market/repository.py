@@ -11,6 +11,7 @@ from carbonledger.ledger.indexer import allowance_balances
 from carbonledger.platform.accounts.models import Organisation, OrgStatus
 from carbonledger.platform.deps import MAX_ID
 from carbonledger.platform.market.models import (
+    MarketAuction,
     MarketDeal,
     MarketInstrument,
     MarketOrder,
@@ -99,6 +100,39 @@ def instruments(s: Session) -> list[MarketInstrument]:
 
 def relations(s: Session) -> list[MarketRelation]:
     return list(s.execute(select(MarketRelation).order_by(MarketRelation.id)).scalars())
+
+
+def auction_bid_counts(s: Session, auction_ids: list[int]) -> dict[int, int]:
+    """The number of bids of each auction (absent: none)."""
+    if not auction_ids:
+        return {}
+    q = (
+        select(MarketOrder.auction_id, func.count(MarketOrder.id))
+        .where(MarketOrder.auction_id.in_(auction_ids), MarketOrder.kind == "auction_bid")
+        .group_by(MarketOrder.auction_id)
+    )
+    return {int(a): int(n) for a, n in s.execute(q) if a is not None}
+
+
+def auction_fills(s: Session, auction: MarketAuction) -> list[MarketTrade]:
+    """The trades an auction's close made (its offer is the sell side of every one)."""
+    if auction.offer_order_id is None:
+        return []
+    q = select(MarketTrade).where(
+        MarketTrade.kind == "auction", MarketTrade.sell_order_id == auction.offer_order_id
+    )
+    return list(s.execute(q.order_by(MarketTrade.id)).scalars())
+
+
+def relation_between(s: Session, org_a: int, org_b: int) -> MarketRelation | None:
+    """The declared relation of two organisations, in either order."""
+    q = select(MarketRelation).where(
+        or_(
+            (MarketRelation.org_a == org_a) & (MarketRelation.org_b == org_b),
+            (MarketRelation.org_a == org_b) & (MarketRelation.org_b == org_a),
+        )
+    )
+    return s.execute(q.limit(1)).scalar_one_or_none()
 
 
 def cancelled_unfilled(s: Session, code: str, at_least: int) -> list[MarketOrder]:

@@ -7,7 +7,7 @@ import contextlib
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect, status
 from sqlalchemy import select
@@ -44,6 +44,7 @@ from carbonledger.platform.market.models import (
 from carbonledger.platform.market.schemas import (
     Alert,
     AuctionCreate,
+    AuctionFill,
     AuctionPublic,
     BidCreate,
     Candle,
@@ -52,6 +53,7 @@ from carbonledger.platform.market.schemas import (
     Depth,
     InstrumentCreate,
     InstrumentPublic,
+    InstrumentSettings,
     Notice,
     OrderAmend,
     OrderBatchCreate,
@@ -70,6 +72,8 @@ from carbonledger.platform.market.schemas import (
 )
 from carbonledger.platform.market.service import Market, OrderRequest, engine_code
 from carbonledger.platform.security import Kind, Principal, allow
+
+SEES_ALL = repo.SEES_ALL
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 
@@ -133,6 +137,7 @@ def trade_out(t: MarketTrade) -> TradePublic:
 def order_out(o: MarketOrder, trades: list[MarketTrade] | None = None) -> OrderPublic:
     return OrderPublic(
         id=o.id,
+        org_id=o.org_id,
         instrument=o.instrument,
         side=o.side,
         type=o.order_type,
@@ -267,6 +272,35 @@ def list_instruments(request: Request, _: Anyone) -> Any:
 def get_instrument(code: str, request: Request, _: Anyone) -> Any:
     row, book = _instrument(request, code)
     return instrument_out(row, book)
+
+
+@router.patch(
+    "/instruments/{code}",
+    response_model=InstrumentPublic,
+    summary="Change an instrument's surveillance thresholds",
+)
+def change_instrument(
+    code: str, body: InstrumentSettings, request: Request, p: RegulatorOnly
+) -> Any:
+    market = market_of(request)
+    changes = body.model_dump(exclude_none=True)
+    if not changes:
+        raise Problem(422, "no-settings", "give a new position or layering threshold", field="body")
+    with work(request) as s:
+        row = s.get(MarketInstrument, code)
+        if row is None:
+            raise not_found("instrument", code)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        audit.record(
+            s,
+            "market.instrument-settings",
+            principal=p,
+            request=request,
+            target=f"instrument:{code}",
+            detail=changes,
+        )
+    return instrument_out(row, market.book(code))
 
 
 @router.post(
@@ -637,12 +671,17 @@ def list_orders(
     paging: Annotated[Paging, Depends()],
     instrument: Annotated[str | None, Query(max_length=32)] = None,
     state: Annotated[str | None, Query(max_length=12)] = None,
+    auction_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="an auction's offer and bids")
+    ] = None,
 ) -> Any:
     q = repo.visible_orders(p)
     if instrument:
         q = q.where(MarketOrder.instrument == instrument)
     if state:
         q = q.where(MarketOrder.state == state)
+    if auction_id is not None:
+        q = q.where(MarketOrder.auction_id == auction_id)
     with work(request) as s:
         rows, total = paging.apply(s, q, {"id": MarketOrder.id, "price": MarketOrder.price}, "-id")
         return Page(
@@ -821,7 +860,12 @@ def cancel_deal(deal_id: ObjectId, request: Request, p: EnterpriseOnly) -> Any:
     response_model=AuctionPublic,
     summary="Sell allowances by sealed-bid uniform-price auction (escrowed now)",
 )
-def open_auction(body: AuctionCreate, request: Request, p: EnterpriseOnly) -> Any:
+def open_auction(
+    body: AuctionCreate,
+    request: Request,
+    p: EnterpriseOnly,
+    idem: Annotated[Idempotency, Depends(idempotent)],
+) -> Any:
     auction = market_of(request).open_auction(p, body.instrument, body.quantity, body.reserve)
     with work(request) as s:
         audit.record(
@@ -831,19 +875,39 @@ def open_auction(body: AuctionCreate, request: Request, p: EnterpriseOnly) -> An
             request=request,
             target=f"market-auction:{auction.id}",
         )
-    return auction_out(auction, 0)
+    return idem.finish(auction_out(auction, 0), 201)
 
 
 def _bids(request: Request, auction_id: int) -> int:
     with work(request) as s:
-        return len(
-            list(
-                s.execute(
-                    select(MarketOrder.id).where(
-                        MarketOrder.auction_id == auction_id, MarketOrder.kind == "auction_bid"
-                    )
-                ).scalars()
-            )
+        return repo.auction_bid_counts(s, [auction_id]).get(auction_id, 0)
+
+
+@router.get(
+    "/auctions",
+    response_model=Page[AuctionPublic],
+    summary="Auctions, open and closed, newest first (public, as each auction is)",
+)
+def list_auctions(
+    request: Request,
+    _: Anyone,
+    paging: Annotated[Paging, Depends()],
+    instrument: Annotated[str | None, Query(max_length=32)] = None,
+    state: Literal["open", "closed"] | None = None,
+) -> Any:
+    q = select(MarketAuction)
+    if instrument:
+        q = q.where(MarketAuction.instrument == instrument)
+    if state:
+        q = q.where(MarketAuction.state == state)
+    with work(request) as s:
+        rows, total = paging.apply(s, q, {"id": MarketAuction.id}, "-id")
+        counts = repo.auction_bid_counts(s, [a.id for a in rows])
+        return Page(
+            items=[auction_out(a, counts.get(a.id, 0)) for a in rows],
+            total=total,
+            offset=paging.offset,
+            limit=paging.limit,
         )
 
 
@@ -860,19 +924,56 @@ def get_auction(auction_id: ObjectId, request: Request, _: Anyone) -> Any:
     return auction_out(auction, _bids(request, auction_id))
 
 
+@router.get(
+    "/auctions/{auction_id}/fills",
+    response_model=list[AuctionFill],
+    summary="A closed auction's fills at the clearing price and their settlement",
+)
+def auction_fills(auction_id: ObjectId, request: Request, p: Anyone) -> Any:
+    with work(request) as s:
+        auction = s.get(MarketAuction, auction_id)
+        if auction is None:
+            raise not_found("auction", auction_id)
+        trades = repo.auction_fills(s, auction)
+
+    def named(buyer: int) -> bool:
+        return p is not None and (p.kind in SEES_ALL or p.org_id in (auction.seller_org, buyer))
+
+    return [
+        AuctionFill(
+            trade_id=t.id,
+            buyer_org=t.buyer_org if named(t.buyer_org) else None,
+            bid_order_id=t.buy_order_id if named(t.buyer_org) else None,
+            price=t.price,
+            quantity=t.quantity,
+            state=t.state,
+            tx_hash=t.tx_hash,
+            block_number=t.block_number,
+            settled_at=t.settled_at,
+        )
+        for t in trades
+    ]
+
+
 @router.post(
     "/auctions/{auction_id}/bids",
     status_code=status.HTTP_201_CREATED,
     response_model=OrderPublic,
     summary="Bid (the coin is escrowed at the bid price)",
 )
-def bid(auction_id: ObjectId, body: BidCreate, request: Request, p: EnterpriseOnly) -> Any:
+def bid(
+    auction_id: ObjectId,
+    body: BidCreate,
+    request: Request,
+    p: EnterpriseOnly,
+    idem: Annotated[Idempotency, Depends(idempotent)],
+) -> Any:
     order = market_of(request).bid(p, auction_id, body.price, body.quantity)
     with work(request) as s:
         audit.record(
             s, "market.bid", principal=p, request=request, target=f"market-auction:{auction_id}"
         )
-    return order_out(order)
+    return idem.finish(order_out(order), 201)
 
 
 AuctionCloser = Annotated[Principal, Depends(allow(Kind.ENTERPRISE, Kind.REGULATOR))]
@@ -919,13 +1020,58 @@ def relate(body: RelationCreate, request: Request, p: RegulatorOnly) -> Any:
                     f"organisation {getattr(body, name)} does not exist",
                     field=f"body:{name}",
                 )
+        if repo.relation_between(s, body.org_a, body.org_b) is not None:
+            raise conflict(
+                "relation-exists",
+                f"organisations {body.org_a} and {body.org_b} are already declared related",
+                "body:org_b",
+            )
         row = MarketRelation(org_a=body.org_a, org_b=body.org_b, note=body.note)
         s.add(row)
         s.flush()
         audit.record(
             s, "market.relation", principal=p, request=request, target=f"market-relation:{row.id}"
         )
-        return RelationPublic(id=row.id, org_a=row.org_a, org_b=row.org_b, note=row.note)
+        return relation_out(row)
+
+
+def relation_out(r: MarketRelation) -> RelationPublic:
+    return RelationPublic(
+        id=r.id, org_a=r.org_a, org_b=r.org_b, note=r.note, created_at=r.created_at
+    )
+
+
+@router.get(
+    "/relations",
+    response_model=list[RelationPublic],
+    summary="Organisations declared related, in the order declared",
+)
+def list_relations(request: Request, _: Supervisor) -> Any:
+    with work(request) as s:
+        return [relation_out(r) for r in repo.relations(s)]
+
+
+@router.delete(
+    "/relations/{relation_id}",
+    response_model=RelationPublic,
+    summary="Withdraw a declared relation (its trades are no longer flagged)",
+)
+def unrelate(relation_id: ObjectId, request: Request, p: RegulatorOnly) -> Any:
+    with work(request) as s:
+        row = s.get(MarketRelation, relation_id)
+        if row is None:
+            raise not_found("relation", relation_id)
+        out = relation_out(row)
+        s.delete(row)
+        audit.record(
+            s,
+            "market.relation-withdrawn",
+            principal=p,
+            request=request,
+            target=f"market-relation:{relation_id}",
+            detail={"org_a": out.org_a, "org_b": out.org_b},
+        )
+        return out
 
 
 @router.get("/surveillance/alerts", response_model=list[Alert], summary="Surveillance alerts")

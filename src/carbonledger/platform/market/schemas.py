@@ -54,6 +54,17 @@ class SessionChange(BaseModel):
     open: bool
 
 
+class InstrumentSettings(BaseModel):
+    """The settings a regulator may change on a listed instrument: the surveillance
+    thresholds (the engine's tick, lot and limits are fixed at listing; sessions have
+    their own endpoints)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"layering_alert_t": 5000}]})
+
+    position_alert_t: Annotated[int, Field(ge=1, le=10**12)] | None = None
+    layering_alert_t: Annotated[int, Field(ge=1, le=10**12)] | None = None
+
+
 class OrderCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -123,6 +134,7 @@ class OrderAmend(BaseModel):
 
 class OrderPublic(BaseModel):
     id: int
+    org_id: int
     instrument: str
     side: str
     type: str
@@ -287,6 +299,22 @@ class AuctionPublic(BaseModel):
     closed_at: datetime | None
 
 
+class AuctionFill(BaseModel):
+    """One winning bid of a closed auction: a trade at the clearing price and its
+    settlement. The buyer and its bid are named to supervisors, the seller and the buyer
+    itself; the public sees the fill without the party."""
+
+    trade_id: int
+    buyer_org: int | None
+    bid_order_id: int | None
+    price: int
+    quantity: int
+    state: str
+    tx_hash: str | None
+    block_number: int | None
+    settled_at: datetime | None
+
+
 class RelationCreate(BaseModel):
     org_a: Annotated[int, Field(ge=1, le=2**31 - 1)]
     org_b: Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -298,6 +326,7 @@ class RelationPublic(BaseModel):
     org_a: int
     org_b: int
     note: str
+    created_at: datetime
 
 
 class Alert(BaseModel):

@@ -2,21 +2,23 @@
  * The regulator's market surveillance: the market overview (every instrument's session,
  * last price, volume; open, halt, end the day) and the alerts the platform computes —
  * wash trades between related organisations, layering/spoofing, trades at a daily price
- * limit, large positions — with filters.
+ * limit, large positions — with filters; and the organisations declared related (the
+ * pairs watched for wash trades).
  */
 import { useMemo, useState } from "react";
-import { App, Button, Card, Col, Flex, Popconfirm, Row, Select, Statistic, Table, Tag, Typography } from "antd";
+import { Button, Card, Col, Flex, Row, Select, Statistic, Table, Tag, Typography } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import { call, type Schemas } from "../../api/client";
 import type { ApiError } from "../../api/errors";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { asApiError } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
+import { SessionActions } from "./Instruments";
 import { usePolled } from "./live";
 import { Overview } from "./MarketData";
+import { RelationsCard } from "./Relations";
 import { SessionBadge, useInstruments, type Instrument } from "./widgets";
 
 type Alert = Schemas["Alert"];
@@ -41,55 +43,14 @@ export function filterAlerts(alerts: Alert[], f: Filters): Alert[] {
 }
 
 function SessionControls({ instrument, onChanged }: { instrument: Instrument; onChanged: () => void }) {
-  const { t } = useI18n();
-  const { api } = useSession();
-  const { message } = App.useApp();
   const [error, setError] = useState<ApiError | null>(null);
-  const code = instrument.code;
-  const act = async (what: "open" | "halt" | "eod") => {
-    setError(null);
-    try {
-      if (what === "eod") {
-        await call(api.client.POST("/api/v1/market/instruments/{code}/end-of-day", { params: { path: { code } } }));
-      } else {
-        await call(
-          api.client.POST("/api/v1/market/instruments/{code}/session", { params: { path: { code } }, body: { open: what === "open" } }),
-        );
-      }
-      void message.success(t(`market.sessionDone.${what}`, { code }));
-      onChanged();
-    } catch (err) {
-      setError(asApiError(err));
-    }
-  };
   return (
     <Flex vertical gap={8}>
       <ProblemAlert error={error} />
       <Flex gap={8} wrap align="center">
-        <Typography.Text strong>{code}</Typography.Text>
+        <Typography.Text strong>{instrument.code}</Typography.Text>
         <SessionBadge open={instrument.open} />
-        <Popconfirm
-          title={instrument.open ? t("market.haltTitle", { code }) : t("market.openTitle", { code })}
-          description={instrument.open ? t("market.haltText") : t("market.openText")}
-          okText={instrument.open ? t("market.halt") : t("market.open")}
-          cancelText={t("common.cancel")}
-          okButtonProps={{ danger: instrument.open }}
-          onConfirm={() => act(instrument.open ? "halt" : "open")}
-        >
-          <Button size="small" danger={instrument.open}>
-            {instrument.open ? t("market.halt") : t("market.open")}
-          </Button>
-        </Popconfirm>
-        <Popconfirm
-          title={t("market.eodTitle", { code })}
-          description={t("market.eodText")}
-          okText={t("market.eod")}
-          cancelText={t("common.cancel")}
-          okButtonProps={{ danger: true }}
-          onConfirm={() => act("eod")}
-        >
-          <Button size="small">{t("market.eod")}</Button>
-        </Popconfirm>
+        <SessionActions instrument={instrument} onChanged={onChanged} onError={setError} />
       </Flex>
     </Flex>
   );
@@ -235,6 +196,7 @@ export function Surveillance() {
             {t("market.alertsNote")}
           </Typography.Text>
         </Card>
+        <RelationsCard orgs={orgs.data?.items ?? []} onChanged={alerts.reload} />
       </Flex>
     </>
   );

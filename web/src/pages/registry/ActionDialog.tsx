@@ -24,6 +24,7 @@ export function ActionDialog<T extends object>({
   onDone,
   onClose,
   testId,
+  note,
 }: {
   open: boolean;
   title: string;
@@ -38,6 +39,8 @@ export function ActionDialog<T extends object>({
   onDone: (result: unknown) => void;
   onClose: () => void;
   testId?: string;
+  /** what the confirmation adds under the summary (default: written to the chain, for good) */
+  note?: string;
 }) {
   const i18n = useI18n();
   const [confirming, setConfirming] = useState<T | null>(null);
@@ -89,7 +92,7 @@ export function ActionDialog<T extends object>({
           type="warning"
           showIcon
           message={summary(confirming)}
-          description={i18n.t("registry.onChainIrreversible")}
+          description={note ?? i18n.t("registry.onChainIrreversible")}
           data-testid={`${testId ?? "action"}-summary`}
         />
       ) : null}
