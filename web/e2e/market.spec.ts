@@ -240,8 +240,12 @@ test("an auction: opened by a seller, bid, closed by the regulator, its result p
   await chooseLanguage(page, ui);
   await signIn(page, ui, SELLER);
   await openAuctions(page, ui);
-  await page.getByTestId("open-auction").click();
   const create = page.getByRole("dialog", { name: ui.t("auction.create.title") });
+  // a click while the list is still loading can be lost: press until the dialog shows
+  await expect(async () => {
+    if (!(await create.isVisible())) await page.getByTestId("open-auction").click({ timeout: 5_000 });
+    await expect(create).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   await choose(page, ui.t("market.instrument"), CODE);
   await create.getByLabel(ui.t("auction.quantityField")).fill("25");
   await create.getByLabel(ui.t("auction.reserveField")).fill(priceText(reserve));
