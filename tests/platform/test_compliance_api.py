@@ -282,6 +282,21 @@ def test_the_overview_by_province_counts_every_row_keyed_as_the_map(api: Api) ->
             "gap": 10,
         },
     ]
+    # the bar charts' counts come from the database too, every row and not a page of them
+    standings = "/api/v1/compliance/overview/standings"
+    assert compliant.get(standings).status_code == 403
+    assert api.regulator.ok("GET", standings, params={"year": 2024}) == [
+        {"group": "power", "enterprises": 3, "compliant": 0, "pending": 3, "deficit": 0},
+        {"group": "steel", "enterprises": 2, "compliant": 1, "pending": 1, "deficit": 0},
+    ]
+    by_region = api.regulator.ok("GET", standings, params={"year": 2024, "by": "region"})
+    assert [(g["group"], g["enterprises"], g["compliant"]) for g in by_region] == [
+        ("CN-11", 1, 0),
+        ("CN-BJ", 1, 0),
+        ("CN-HE", 2, 1),
+        ("US-CA", 1, 0),
+    ]
+    assert api.regulator.get(standings, params={"by": "owner"}).status_code == 422
     # the overview's filters apply, as to its table
     steel = api.regulator.ok("GET", url, params={"year": 2024, "industry": "steel"})
     assert [(f["region"], f["enterprises"]) for f in steel] == [("CN-HE", 2)]

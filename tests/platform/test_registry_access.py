@@ -41,6 +41,7 @@ POLICY: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", f"{C}/status"): SIGNED_IN,
     ("GET", f"{C}/overview"): SUPERVISOR,
     ("GET", f"{C}/overview/provinces"): SUPERVISOR,
+    ("GET", f"{C}/overview/standings"): SUPERVISOR,
     ("POST", f"{C}/surrenders/allowances"): frozenset({"enterprise"}),
     ("POST", f"{C}/surrenders/offsets"): frozenset({"enterprise"}),
     ("POST", f"{C}/deadlines"): frozenset({"regulator"}),

@@ -999,6 +999,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/overview/standings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview's rows counted by standing per industry or region (same filters) */
+        get: operations["overview_standings_api_v1_compliance_overview_standings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/overview/provinces": {
         parameters: {
             query?: never;
@@ -4026,6 +4043,22 @@ export interface components {
             open: boolean;
         };
         /**
+         * StandingGroup
+         * @description The overview's rows of one industry or region, counted by standing.
+         */
+        StandingGroup: {
+            /** Group */
+            group: string;
+            /** Enterprises */
+            enterprises: number;
+            /** Compliant */
+            compliant: number;
+            /** Pending */
+            pending: number;
+            /** Deficit */
+            deficit: number;
+        };
+        /**
          * Statistics
          * @description An instrument's session, prices and totals. ``last_price`` is the order book's
          *     (negotiated trades and auctions do not set it); the totals count every venue.
@@ -6889,6 +6922,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_OverviewRow_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_standings_api_v1_compliance_overview_standings_get: {
+        parameters: {
+            query?: {
+                /** @description group by */
+                by?: "industry" | "region";
+                year?: number | null;
+                industry?: string | null;
+                region?: string | null;
+                status?: ("pending" | "compliant" | "deficit") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingGroup"][];
                 };
             };
             /** @description Validation Error */

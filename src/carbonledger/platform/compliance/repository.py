@@ -99,6 +99,18 @@ def overview_query(now: datetime) -> Select[Any]:
     return select(inner)
 
 
+def standing_groups(session: Session, overview: Select[Any], by: str) -> list[tuple[str, str, int]]:
+    """(value of column `by`, status, rows) of a (filtered) overview query."""
+    o = overview.subquery()
+    column = o.c[by]
+    q = (
+        select(column, o.c.status, func.count())
+        .group_by(column, o.c.status)
+        .order_by(column, o.c.status)
+    )
+    return [(str(g or ""), st, int(n)) for g, st, n in session.execute(q)]
+
+
 def region_groups(session: Session, overview: Select[Any]) -> list[tuple[str, str, int, int, int]]:
     """(region as stored, status, rows, obligation, gap) of a (filtered) overview query."""
     o = overview.subquery()

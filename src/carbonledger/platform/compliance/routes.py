@@ -23,6 +23,7 @@ from carbonledger.platform.compliance.schemas import (
     PenaltyOut,
     ProvinceFigures,
     RulesOut,
+    StandingGroup,
     StatusOut,
     SurrenderAllowancesIn,
     SurrenderOffsetsIn,
@@ -144,6 +145,22 @@ def overview(
         rows, total = registry.page(s, q, order, offset, limit)
     items = [OverviewRow.model_validate(r, from_attributes=True) for r in rows]
     return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get(
+    "/overview/standings",
+    response_model=list[StandingGroup],
+    summary="The overview's rows counted by standing per industry or region (same filters)",
+)
+def overview_standings(
+    request: Request,
+    _: Supervisor,
+    f: Filter,
+    by: Annotated[Literal["industry", "region"], Query(description="group by")] = "industry",
+) -> list[StandingGroup]:
+    now = chain_time(platform_of(request).require_gateway())
+    with work(request) as s:
+        return service.standing_groups(s, f.apply(repo.overview_query(now)), by)
 
 
 @router.get(

@@ -159,6 +159,16 @@ class PenaltyOut(BaseModel):
     created_at: datetime
 
 
+class StandingGroup(BaseModel):
+    """The overview's rows of one industry or region, counted by standing."""
+
+    group: str
+    enterprises: int
+    compliant: int
+    pending: int
+    deficit: int
+
+
 class ProvinceFigures(BaseModel):
     """The overview's rows of one province (enterprises × years; one year: enterprises)."""
 

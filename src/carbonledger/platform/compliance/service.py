@@ -36,6 +36,7 @@ from carbonledger.platform.compliance.schemas import (
     PenaltyIn,
     ProvinceFigures,
     RulesOut,
+    StandingGroup,
     StatusOut,
     SurrenderAllowancesIn,
     SurrenderOffsetsIn,
@@ -425,6 +426,20 @@ def apply_pending(
             )
         )
     return out
+
+
+def standing_groups(session: Session, overview: Select[Any], by: str) -> list[StandingGroup]:
+    """The overview's rows counted by standing per industry or per region (as stored), in
+    the database: every row the filters select, not a page of them."""
+    out: dict[str, StandingGroup] = {}
+    for group, standing, rows in repo.standing_groups(session, overview, by):
+        fig = out.setdefault(
+            group, StandingGroup(group=group, enterprises=0, compliant=0, pending=0, deficit=0)
+        )
+        fig.enterprises += rows
+        if standing in ("compliant", "pending", "deficit"):
+            setattr(fig, standing, getattr(fig, standing) + rows)
+    return [out[g] for g in sorted(out)]
 
 
 def province_figures(session: Session, overview: Select[Any]) -> list[ProvinceFigures]:

@@ -21,16 +21,29 @@ type Standing = "compliant" | "pending" | "deficit";
 const STANDINGS: Standing[] = ["compliant", "pending", "deficit"];
 const COLOURS: Record<Standing, string> = { compliant: "#0f7b5f", pending: "#1668dc", deficit: "#d4380d" };
 
-/** Count rows per group and standing, for a stacked bar chart. */
-export function countBy(rows: Row_[], key: (r: Row_) => string): { groups: string[]; counts: Record<Standing, number[]> } {
-  const groups = [...new Set(rows.map(key))].sort();
-  const counts = Object.fromEntries(STANDINGS.map((s) => [s, groups.map((g) => rows.filter((r) => key(r) === g && r.status === s).length)])) as Record<Standing, number[]>;
+type Group = Schemas["StandingGroup"];
+type OverviewQuery = { year: number; industry?: string; region?: string; status?: Standing };
+
+/** The server's counts per group and standing, as the series of a stacked bar chart. */
+export function standingSeries(rows: Group[]): { groups: string[]; counts: Record<Standing, number[]> } {
+  const sorted = [...rows].sort((a, b) => a.group.localeCompare(b.group));
+  const groups = sorted.map((g) => g.group);
+  const counts = Object.fromEntries(STANDINGS.map((s) => [s, sorted.map((g) => g[s])])) as Record<Standing, number[]>;
   return { groups, counts };
 }
 
-function StandingChart({ title, rows, by, name }: { title: string; rows: Row_[]; by: (r: Row_) => string; name: (code: string) => string }) {
+/** Standings by industry or region, counted by the server over every row the filters
+ * select (the table below shows a page of them). */
+function StandingChart({ title, by, query, version, name }: { title: string; by: "industry" | "region"; query: OverviewQuery; version: number; name: (code: string) => string }) {
   const { t } = useI18n();
-  const { groups, counts } = countBy(rows, by);
+  const { api } = useSession();
+  const load = useLoad(
+    () => call(api.client.GET("/api/v1/compliance/overview/standings", { params: { query: { ...query, by } } })),
+    [api, by, query.year, query.industry, query.region, query.status, version],
+  );
+  const { groups, counts } = standingSeries(load.data ?? []);
+  if (load.error) return <ProblemAlert error={load.error} onRetry={load.reload} />;
+  if (load.loading && !load.data) return <Card title={title}><Skeleton active /></Card>;
   return (
     <Card title={title} style={{ height: "100%" }}>
       {groups.length === 0 ? (
@@ -151,10 +164,10 @@ export function ComplianceOverview() {
       </Card>
       <Row gutter={[24, 24]} style={{ marginBottom: 24 }}>
         <Col xs={24} lg={12}>
-          <StandingChart title={t("registry.overview.byIndustry")} rows={rows} by={(r) => r.industry} name={industryName} />
+          <StandingChart title={t("registry.overview.byIndustry")} by="industry" query={{ year, industry, region, status }} version={version} name={industryName} />
         </Col>
         <Col xs={24} lg={12}>
-          <StandingChart title={t("registry.overview.byRegion")} rows={rows} by={(r) => r.region} name={regionName} />
+          <StandingChart title={t("registry.overview.byRegion")} by="region" query={{ year, industry, region, status }} version={version} name={regionName} />
         </Col>
       </Row>
       <Row gutter={[24, 24]}>
