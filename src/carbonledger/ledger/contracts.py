@@ -576,12 +576,7 @@ class Settlement(Contract):
         return {
             "types": DEAL_TYPES,
             "primaryType": "DealTerms",
-            "domain": {
-                "name": "carbonledger Settlement",
-                "version": "1",
-                "chainId": self.chain.chain_id,
-                "verifyingContract": self.address,
-            },
+            "domain": self._domain(),
             "message": terms._asdict(),
         }
 

@@ -129,9 +129,28 @@ class EscrowBatcher:
     def escrow(self, owner: Signer, side: int, vintage: int, amount: int, price: int) -> Placed:
         """Sign an intent as `owner`, have it placed, wait for the answer (raises
         :class:`RevertError` when the chain refuses this order)."""
-        intent = self.intent(owner, side, vintage, amount, price)
-        signature = self.gateway.suite.settlement.sign_order(owner, intent)
-        return self.submit(intent, signature).result()
+        (placed,) = self.escrow_many(owner, [(side, vintage, amount, price)])
+        if isinstance(placed, RevertError):
+            raise placed
+        return placed
+
+    def escrow_many(
+        self, owner: Signer, orders: list[tuple[int, int, int, int]]
+    ) -> list[Placed | RevertError]:
+        """Escrow `owner`'s orders (side, vintage, amount, price): each signed first, then
+        all queued at once so they arrive within one batch's window; each answered with
+        where it was placed or why the chain refused it."""
+        settlement = self.gateway.suite.settlement
+        intents = [self.intent(owner, *order) for order in orders]
+        signed = [(intent, settlement.sign_order(owner, intent)) for intent in intents]
+        futures = [self.submit(intent, signature) for intent, signature in signed]
+        out: list[Placed | RevertError] = []
+        for f in futures:
+            try:
+                out.append(f.result())
+            except RevertError as err:
+                out.append(err)
+        return out
 
     # -- the sender threads ---------------------------------------------------------------
     def _run(self) -> None:

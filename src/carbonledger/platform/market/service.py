@@ -626,22 +626,11 @@ class Market:
         self, signer: Signer, escrows: list[tuple[int, EscrowTerms]]
     ) -> list[Placed | RevertError]:
         """Escrow on chain, all at once through the batcher (else one by one)."""
-        out: list[Placed | RevertError] = []
         if self.batcher is not None:
-            batcher = self.batcher
-            settlement = self.platform.require_gateway().suite.settlement
-            signed = []
-            for _, t in escrows:
-                intent = batcher.intent(signer, int(t.side), t.vintage, t.quantity, t.price)
-                signed.append((intent, settlement.sign_order(signer, intent)))
-            # signed first, queued together: they arrive within one batch's window
-            futures = [batcher.submit(intent, signature) for intent, signature in signed]
-            for f in futures:
-                try:
-                    out.append(f.result())
-                except RevertError as err:
-                    out.append(err)
-            return out
+            return self.batcher.escrow_many(
+                signer, [(int(t.side), t.vintage, t.quantity, t.price) for _, t in escrows]
+            )
+        out: list[Placed | RevertError] = []
         for _, t in escrows:
             try:
                 out.append(self.escrow(signer, t.side, t.vintage, t.quantity, t.price))
