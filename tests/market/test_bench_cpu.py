@@ -10,18 +10,27 @@ from carbonledger.bench import cpu
 
 pytestmark = pytest.mark.skipif(not cpu.available(), reason="needs Linux /proc")
 
-BUSY = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+# The child burns its CPU only once told to (a line on stdin), so the test's "started"
+# sample is taken before it, however slowly a loaded machine runs the parent.
+BUSY = (
+    "import sys, time\nsys.stdin.readline()\n"
+    "end = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+)
 
 
 def test_a_busy_child_is_found_and_charged_to_its_group() -> None:
     before = cpu.sample()
     # " serve" in the command line: counted as the API
-    child = subprocess.Popen([sys.executable, "-c", BUSY + "time.sleep(5)", "serve"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", BUSY + "time.sleep(30)", "serve"], stdin=subprocess.PIPE
+    )
+    assert child.stdin is not None
     try:
-        time.sleep(0.05)
         started = cpu.sample()
         assert child.pid in started and started[child.pid][0] == "api"
-        deadline = time.monotonic() + 10
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+        deadline = time.monotonic() + 30
         while cpu.sample()[child.pid][1] - started[child.pid][1] < 0.25:
             assert time.monotonic() < deadline, "the child never used its CPU"
             time.sleep(0.05)
