@@ -4,7 +4,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from platform_testing import Api, ChainEnv, anvil_chain, running_platform
+from platform_testing import (
+    Api,
+    ChainEnv,
+    anvil_chain,
+    join_platform_threads,
+    platform_threads,
+    running_platform,
+)
+
+
+@pytest.fixture(autouse=True)
+def no_platform_left_running() -> Iterator[None]:
+    """A test stops every platform it starts: a forgotten one keeps settling and
+    indexing into the next tests (and into databases already dropped)."""
+    before = {t.ident for t in platform_threads() if t.ident is not None}
+    yield
+    left = join_platform_threads(before, timeout=30)
+    assert not left, f"platform threads still running after the test: {left}"
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,6 +81,27 @@ def devnet_chain(nodes: int = 3) -> ChainEnv:
 
 # -- databases ----------------------------------------------------------------------------
 
+#: the names of the threads a running platform works in (settler, escrow senders, indexer)
+WORKER_THREADS = ("market-settler", "escrow-", "indexer")
+
+
+def platform_threads(exclude: set[int] | None = None) -> list[threading.Thread]:
+    return [
+        t
+        for t in threading.enumerate()
+        if t.name.startswith(WORKER_THREADS) and t.ident not in (exclude or set())
+    ]
+
+
+def join_platform_threads(exclude: set[int], timeout: float = 60) -> list[str]:
+    """Wait for the platform threads started since `exclude` was taken to end (a loaded
+    machine may take a while to finish a settlement round); the names of those still
+    running."""
+    for t in platform_threads(exclude):
+        t.join(timeout=timeout)
+    return [t.name for t in platform_threads(exclude) if t.is_alive()]
+
+
 SERVERS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432",
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306",
@@ -101,6 +123,7 @@ def fresh_database(kind: str, directory: Path) -> Iterator[str]:
     from sqlalchemy import create_engine, text
 
     name = f"cl_test_{uuid.uuid4().hex[:12]}"
+    before = {t.ident for t in platform_threads() if t.ident is not None}
     admin_db = "/postgres" if kind == "postgresql" else "/"
     admin = create_engine(SERVERS[kind] + admin_db, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -111,6 +134,8 @@ def fresh_database(kind: str, directory: Path) -> Iterator[str]:
     try:
         yield f"{SERVERS[kind]}/{name}" + ("?charset=utf8mb4" if kind == "mariadb" else "")
     finally:
+        # a platform thread still at work would find its database gone mid-round
+        join_platform_threads(before)
         with admin.connect() as conn:
             if kind == "postgresql":
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -84,3 +84,26 @@ def test_the_committed_openapi_document_is_the_apis(tmp_path: Path) -> None:
         "web/src/api/openapi.json differs from the API: run `make web-client` and commit "
         "openapi.json and schema.d.ts"
     )
+
+
+def test_a_second_client_on_the_app_neither_restarts_nor_stops_the_platform(
+    tmp_path: Path,
+) -> None:
+    # schemathesis calls an ASGI app through a test client of its own, inside ours
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'platform.db'}",
+        data_dir=tmp_path,
+        master_key=secrets.token_bytes(32),
+        jwt_secret=secrets.token_bytes(32),
+    )
+    platform = Platform(settings)
+    app = create_app(platform)
+    with TestClient(app) as first:
+        market = platform.market
+        assert market is not None
+        with TestClient(app) as second:
+            assert platform.market is market  # not started again (its threads not orphaned)
+            assert second.get("/health").status_code == 200
+        assert platform.market is market  # the inner client's end did not stop it
+        assert first.get("/health").status_code == 200
+    assert platform.market is None and platform.serving == 0

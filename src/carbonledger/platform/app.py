@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,6 +106,11 @@ class Platform:
         self.gateway = gateway
         self.follower: IndexFollower | None = None
         self.market: Market | None = None
+        #: open lifespans of apps serving this platform (a test client per request, as
+        #: schemathesis makes, opens one inside another): started by the first, stopped
+        #: by the last
+        self.serving = 0
+        self.serving_lock = threading.Lock()
 
     # -- chain ---------------------------------------------------------------------------
     def require_gateway(self) -> LedgerGateway:
@@ -185,13 +191,19 @@ class Platform:
         self.settings.evidence_dir.mkdir(parents=True, exist_ok=True)
         self.bootstrap()
         self._audit_head()
-        if self.gateway is not None:
-            self.gateway.sync()
-            if self.settings.index_interval > 0:
-                self.follower = IndexFollower(self.gateway, self.settings.index_interval)
-                self.follower.start()
-        self.market = Market(self, settings.market_settle_interval)
-        self.market.start()
+        try:
+            if self.gateway is not None:
+                self.gateway.sync()
+                if self.settings.index_interval > 0:
+                    self.follower = IndexFollower(self.gateway, self.settings.index_interval)
+                    self.follower.start()
+            self.market = Market(self, settings.market_settle_interval)
+            self.market.start()
+        except BaseException:
+            # a start that fails half-way leaves no thread behind (the server never serves,
+            # so nothing would ever stop them)
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.market is not None:
@@ -199,6 +211,7 @@ class Platform:
             self.market = None
         if self.follower is not None:
             self.follower.stop()
+            self.follower = None
         if self.gateway is not None:
             self.gateway.close()
         self.engine.dispose()
@@ -208,12 +221,18 @@ def create_app(platform: Platform, *, start: bool = True, migrate: bool = True) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start:
-            platform.start(migrate=migrate)
+            with platform.serving_lock:
+                if platform.serving == 0:
+                    platform.start(migrate=migrate)
+                platform.serving += 1
         try:
             yield
         finally:
             if start:
-                platform.stop()
+                with platform.serving_lock:
+                    platform.serving -= 1
+                    if platform.serving == 0:
+                        platform.stop()
 
     app = FastAPI(
         title="carbonledger",
