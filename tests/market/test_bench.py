@@ -74,10 +74,11 @@ def test_bench_market_needs_a_mode():
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("batch", ["0", "5"])
-def test_bench_market_end_to_end_on_anvil(batch: str):
+@pytest.mark.parametrize(("batch", "rate"), [("0", "0"), ("5", "0"), ("2", "20")])
+def test_bench_market_end_to_end_on_anvil(batch: str, rate: str):
     """A tiny run: orders go through HTTP, escrow, matching and on-chain settlement; one
-    order per request, or five per batch request."""
+    order per request, or five per batch request (closed loop), or two per request
+    offered at 20 orders/s (open loop)."""
     result = CliRunner().invoke(
         app,
         [
@@ -92,6 +93,8 @@ def test_bench_market_end_to_end_on_anvil(batch: str):
             "1",
             "--batch",
             batch,
+            "--rate",
+            rate,
             "--json",
         ],
     )
@@ -99,6 +102,10 @@ def test_bench_market_end_to_end_on_anvil(batch: str):
     data = json.loads(result.stdout[result.stdout.index("{") :])
     assert data["mode"] == "end-to-end" and data["errors"] == 0, data
     assert data["batch"] == int(batch)
+    if rate != "0":
+        assert data["offered_per_second"] == float(rate)
+        # open loop: 20 orders/s for 1 s are 10 requests of 2, offered whatever the answers
+        assert data["orders"] == 20, data
     assert data["orders"] > 0 and data["trades"] > 0
     assert data["trades_settled"] == data["trades"]
     lat = data["order_to_settled_s"]

@@ -214,10 +214,17 @@ def run_end_to_end(
     seconds: float = 10.0,
     progress: Callable[[str], None] = print,
     batch: int = 0,
+    rate: float = 0.0,
 ) -> dict[str, Any]:
     """``batch`` > 0: each client sends its orders ``batch`` at a time through
     ``POST /market/orders/batch`` (one request, one escrow transaction); else one
-    ``POST /market/orders`` per order."""
+    ``POST /market/orders`` per order.
+
+    ``rate`` = 0: closed loop, each client sends its next request when the last is
+    answered (the most the platform takes; latency then grows with the orders in
+    flight). ``rate`` > 0: open loop, orders offered at that fixed rate (a request every
+    ``max(batch, 1) / rate`` seconds, the clients taking turns) whether or not earlier
+    ones were answered, and each order's latency counted from when it was due."""
     import asyncio
     import shutil
     import tempfile
@@ -313,11 +320,13 @@ def run_end_to_end(
                 errors: list[str] = []
 
                 async def load() -> float:
-                    limits = httpx.Limits(max_connections=accounts)
+                    # open loop: requests overlap freely, so no connection limit holds them
+                    limits = httpx.Limits(max_connections=None if rate else accounts)
                     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as c:
                         stop_at = time.perf_counter() + seconds
 
-                        async def trader(k: int) -> None:
+                        async def send(k: int, t0: float) -> None:
+                            """One request of client `k`, due at wall time `t0`."""
                             side = "sell" if k % 2 == 0 else "buy"
                             body = {
                                 "instrument": f"CEA-{E2E_VINTAGE}",
@@ -325,32 +334,53 @@ def run_end_to_end(
                                 "quantity": 1,
                                 "price": E2E_PRICE,
                             }
-                            many = {"orders": [body] * batch}
-                            while time.perf_counter() < stop_at:
-                                t0 = time.time()
-                                if batch:
-                                    r = await c.post(
-                                        "/api/v1/market/orders/batch", json=many, headers=tokens[k]
-                                    )
-                                    if r.status_code != 200:
-                                        errors.append(f"{r.status_code} {r.text[:200]}")
-                                        continue
-                                    for outcome in r.json()["results"]:
-                                        if outcome["problem"] is None:
-                                            sent.append((t0, outcome["order"]))
-                                        else:
-                                            errors.append(str(outcome["problem"])[:200])
-                                    continue
+                            if batch:
                                 r = await c.post(
-                                    "/api/v1/market/orders", json=body, headers=tokens[k]
+                                    "/api/v1/market/orders/batch",
+                                    json={"orders": [body] * batch},
+                                    headers=tokens[k],
                                 )
-                                if r.status_code == 201:
-                                    sent.append((t0, r.json()))
-                                else:
+                                if r.status_code != 200:
                                     errors.append(f"{r.status_code} {r.text[:200]}")
+                                    return
+                                for outcome in r.json()["results"]:
+                                    if outcome["problem"] is None:
+                                        sent.append((t0, outcome["order"]))
+                                    else:
+                                        errors.append(str(outcome["problem"])[:200])
+                                return
+                            r = await c.post("/api/v1/market/orders", json=body, headers=tokens[k])
+                            if r.status_code == 201:
+                                sent.append((t0, r.json()))
+                            else:
+                                errors.append(f"{r.status_code} {r.text[:200]}")
+
+                        async def trader(k: int) -> None:
+                            while time.perf_counter() < stop_at:
+                                await send(k, time.time())
+
+                        async def offer() -> None:
+                            interval = max(batch, 1) / rate
+                            begun, wall0 = time.perf_counter(), time.time()
+                            tasks: list[asyncio.Task[None]] = []
+                            n = 0
+                            while True:
+                                due = begun + n * interval
+                                if due >= stop_at:
+                                    break
+                                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                                # the clients take turns: buyers and sellers alternate
+                                tasks.append(
+                                    asyncio.create_task(send(n % accounts, wall0 + n * interval))
+                                )
+                                n += 1
+                            await asyncio.gather(*tasks)
 
                         start = time.perf_counter()
-                        await asyncio.gather(*(trader(k) for k in range(accounts)))
+                        if rate:
+                            await offer()
+                        else:
+                            await asyncio.gather(*(trader(k) for k in range(accounts)))
                         return time.perf_counter() - start
 
                 elapsed = asyncio.run(load())
@@ -388,6 +418,7 @@ def run_end_to_end(
         "mode": "end-to-end",
         "chain": chain,
         "batch": batch,
+        "offered_per_second": rate or None,
         "accounts": accounts,
         "seconds": elapsed,
         "orders": len(sent),

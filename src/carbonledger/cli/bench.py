@@ -137,6 +137,14 @@ def bench_market(
             "(0: one POST /market/orders per order)."
         ),
     ] = 0,
+    rate: Annotated[
+        float,
+        typer.Option(
+            help="--end-to-end: offer orders at this fixed rate per second (open loop: "
+            "latency counted from when each was due); 0: each client sends again when "
+            "answered (closed loop, the most the platform takes)."
+        ),
+    ] = 0.0,
     commands: Annotated[int, typer.Option(help="Commands in the seeded stream.")] = 200_000,
     rounds: Annotated[int, typer.Option(help="Timed rounds; the median is reported.")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the command stream.")] = 2024,
@@ -159,8 +167,15 @@ def bench_market(
             raise typer.BadParameter("choose devnet or anvil", param_hint="--chain")
         if not 0 <= batch <= 100:
             raise typer.BadParameter("0 to 100 orders per request", param_hint="--batch")
+        if rate < 0:
+            raise typer.BadParameter("a rate of orders per second, or 0", param_hint="--rate")
         e2e = run_end_to_end(
-            chain, accounts, seconds, progress=lambda m: typer.echo(m, err=True), batch=batch
+            chain,
+            accounts,
+            seconds,
+            progress=lambda m: typer.echo(m, err=True),
+            batch=batch,
+            rate=rate,
         )
         if as_json:
             typer.echo(json.dumps(e2e, indent=2))
@@ -170,6 +185,7 @@ def bench_market(
             f"market end to end on {e2e['chain']}: {e2e['accounts']} enterprises, "
             f"{e2e['seconds']:.1f} s of load, "
             + (f"{batch} orders per request" if batch else "one order per request")
+            + (f", offered at {rate:g} orders/s" if rate else ", closed loop")
         )
         typer.echo(f"  orders accepted      {e2e['orders']:>8,}  ({e2e['errors']} errors)")
         typer.echo(f"  orders/s             {e2e['orders_per_second']:>8,.1f}   (target 500/s)")
