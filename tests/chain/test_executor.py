@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import rlp
@@ -13,6 +14,7 @@ from carbonledger.chain.crypto import address_of_private_key
 from carbonledger.chain.executor import HOLD_BLOCKS, ChainState
 from carbonledger.chain.genesis import Genesis, Validator
 from carbonledger.chain.node import build_header, genesis_header
+from carbonledger.chain.store import BlockStore
 from carbonledger.chain.trie import EMPTY_TRIE_ROOT, ordered_trie_root
 from carbonledger.chain.tx import Tx, decode_tx
 
@@ -100,6 +102,54 @@ def test_reused_nonces_are_left_out_and_early_nonces_wait_for_the_gap() -> None:
     for number in range(3, 3 + HOLD_BLOCKS + 1):
         state.execute_block(number, g.timestamp_ms, b"\x00" * 32, [])
     assert state.held_nonces(ADMIN) == []
+
+
+def test_the_store_holds_exactly_the_held_transactions_block_after_block(
+    tmp_path: Path,
+) -> None:
+    """The store's held table is updated by difference; after every block it equals what
+    the executor holds (what a restarted node reloads), also when a nonce that expired is
+    held again by another transaction."""
+    g = genesis()
+    state = ChainState(g)
+    store = BlockStore(tmp_path / "chain.db")
+    to = to_checksum_address("0x" + "22" * 20)
+    parent = genesis_header(g)
+    store.put_block(parent, [], [])
+
+    def block(number: int, txs: list[Tx]) -> int:
+        nonlocal parent
+        executed = state.execute_block(number, g.timestamp_ms + number, parent.hash, txs)
+        parent = build_header(g, parent, g.timestamp_ms + number, number, executed)
+        changes = state.held_changes()
+        store.put_block(parent, executed.txs, executed.receipts, changes.gone, changes.added)
+        state.held_stored(changes)
+        stored = [(at, decode_tx(raw).hash) for at, raw in store.held()]
+        expected = [
+            (at, tx.hash)
+            for _, held in sorted(state.held.items())
+            for _, (at, tx) in sorted(held.items())
+        ]
+        assert stored == expected, number
+        return len(changes.gone) + len(changes.added)
+
+    assert block(1, [signed(0, to=to), signed(2, to=to), signed(3, to=to), signed(5, to=to)]) == 3
+    assert block(2, [signed(4, to=to)]) == 1  # only the new row is written
+    assert block(3, [signed(1, to=to)]) == 4  # 1 fills the gap: 2-5 run, their rows go
+    assert state.held_nonces(ADMIN) == []
+    block(4, [signed(6, to=to), signed(8, to=to, value=1)])
+    assert state.held_nonces(ADMIN) == [8]
+    number = 5
+    while state.held_nonces(ADMIN):  # nonce 8 expires ...
+        block(number, [])
+        number += 1
+    assert number - 4 > HOLD_BLOCKS
+    # ... and is held again, by a different transaction: same key, a new row
+    block(number, [signed(8, to=to, value=2)])
+    assert [decode_tx(raw).value for _, raw in store.held()] == [2]
+    block(number + 1, [signed(8, to=to, value=3)])  # the first one holds its place
+    assert [decode_tx(raw).value for _, raw in store.held()] == [2]
+    store.close()
 
 
 def test_reverted_transaction_has_status_zero_and_keeps_state() -> None:

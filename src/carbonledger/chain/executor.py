@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pyrevm import EVM, AccountInfo, BlockEnv, CfgEnv, Env
 
@@ -40,6 +41,15 @@ TOPIC_ALLOWED = keccak(b"Allowed(address)")
 TOPIC_REVOKED = keccak(b"Revoked(address)")
 PERMISSION_CHANGE_GAS = 20_000
 
+
+
+class HeldChanges(NamedTuple):
+    """Rows of the store's ``held`` table to delete, (sender, nonce), and to insert,
+    (sender, nonce, block held, raw); ``after`` is what the store then holds."""
+
+    gone: list[tuple[bytes, int]]
+    added: list[tuple[bytes, int, int, bytes]]
+    after: set[tuple[bytes, int, int, bytes]]
 
 class CallRevertedError(Exception):
     """An eth_call or gas estimate reverted; ``output`` is the revert data."""
@@ -126,6 +136,8 @@ class ChainState:
         self.allowed: set[bytes] = set(genesis.admins) | set(genesis.allowlist)
         # transactions waiting for an earlier nonce: sender -> nonce -> (block held, tx)
         self.held: dict[bytes, dict[int, tuple[int, Tx]]] = {}
+        # what the block store holds of them: (sender, nonce, block held, tx hash)
+        self.held_in_store: set[tuple[bytes, int, int, bytes]] = set()
         # test-only fault injection: added to gas used in blocks at or above this number
         self.fault_from_block: int | None = None
 
@@ -257,13 +269,27 @@ class ChainState:
     def held_nonces(self, sender: bytes) -> list[int]:
         return sorted(self.held.get(sender, {}))
 
-    def held_rows(self) -> list[tuple[bytes, int, int, bytes]]:
-        """(sender, nonce, block held at, raw) of every held transaction, for the store."""
-        return [
-            (sender, nonce, at, tx.raw)
-            for sender, held in sorted(self.held.items())
-            for nonce, (at, tx) in sorted(held.items())
+    def held_changes(self) -> HeldChanges:
+        """How the held transactions differ from what the store holds of them: the rows
+        to delete and those to insert (a backlog of thousands held is rewritten in part,
+        not in full, with every block). Pass it to :meth:`held_stored` once written."""
+        current = {
+            (sender, nonce, at, tx.hash)
+            for sender, held in self.held.items()
+            for nonce, (at, tx) in held.items()
+        }
+        stored = self.held_in_store
+        if current == stored:
+            return HeldChanges([], [], current)
+        gone = sorted({(sender, nonce) for sender, nonce, _, _ in stored - current})
+        added = [
+            (sender, nonce, at, self.held[sender][nonce][1].raw)
+            for sender, nonce, at, _ in sorted(current - stored)
         ]
+        return HeldChanges(gone, added, current)
+
+    def held_stored(self, changes: HeldChanges) -> None:
+        self.held_in_store = changes.after
 
     def _apply(self, tx: Tx) -> tuple[int, int, tuple[LogEntry, ...], bytes | None]:
         if tx.to == PERMISSIONS_ADDRESS:

@@ -192,6 +192,7 @@ class Node:
         for held_at, raw in self.store.held():
             tx = decode_tx(raw)
             self.state.held.setdefault(tx.sender, {})[tx.nonce] = (held_at, tx)
+        self.state.held_stored(self.state.held_changes())  # the store holds them already
         for number in range(1, self.head.number + 1):
             for validator, block_hash, receipts_root, signature in self.store.attestations(number):
                 digest = attestation_hash(self.genesis.chain_id, number, block_hash, receipts_root)
@@ -465,7 +466,9 @@ class Node:
             # sequence range starts where this one would have
             return
         header = build_header(self.genesis, parent, timestamp_ms, last_seq, executed)
-        self.store.put_block(header, executed.txs, executed.receipts, self.state.held_rows())
+        held = self.state.held_changes()
+        self.store.put_block(header, executed.txs, executed.receipts, held.gone, held.added)
+        self.state.held_stored(held)
         self.head = header
         self._attest(header)
 

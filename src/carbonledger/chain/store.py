@@ -102,15 +102,18 @@ class BlockStore:
         header: Header,
         txs: Sequence[Tx],
         receipts: Sequence[Receipt],
-        held: Sequence[tuple[bytes, int, int, bytes]] = (),
+        held_gone: Sequence[tuple[bytes, int]] = (),
+        held_added: Sequence[tuple[bytes, int, int, bytes]] = (),
     ) -> None:
-        """Store a block and, in the same transaction, the transactions held after it."""
+        """Store a block and, in the same transaction, the change to the transactions held
+        after it: rows (sender, nonce) no longer held, then rows (sender, nonce, block
+        held, raw) newly held."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
             self._write_attestations()
-            db.execute("DELETE FROM held")
-            db.executemany("INSERT INTO held VALUES (?, ?, ?, ?)", held)
+            db.executemany("DELETE FROM held WHERE sender = ? AND nonce = ?", held_gone)
+            db.executemany("INSERT INTO held VALUES (?, ?, ?, ?)", held_added)
             db.execute(
                 "INSERT INTO blocks (number, hash, header) VALUES (?, ?, ?)",
                 (header.number, header.hash, header.encode()),
