@@ -149,6 +149,14 @@ def test_the_store_holds_exactly_the_held_transactions_block_after_block(
     assert [decode_tx(raw).value for _, raw in store.held()] == [2]
     block(number + 1, [signed(8, to=to, value=3)])  # the first one holds its place
     assert [decode_tx(raw).value for _, raw in store.held()] == [2]
+    # a restarted node loads them from the store and has nothing to write
+    again = ChainState(g)
+    for at, raw in store.held():
+        tx = decode_tx(raw)
+        again.held.setdefault(tx.sender, {})[tx.nonce] = (at, tx)
+    again.held_loaded()
+    assert again.held_in_store == state.held_in_store
+    assert again.held_changes() == ([], [], {})
     store.close()
 
 

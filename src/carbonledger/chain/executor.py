@@ -42,14 +42,15 @@ TOPIC_REVOKED = keccak(b"Revoked(address)")
 PERMISSION_CHANGE_GAS = 20_000
 
 
-
 class HeldChanges(NamedTuple):
     """Rows of the store's ``held`` table to delete, (sender, nonce), and to insert,
-    (sender, nonce, block held, raw); ``after`` is what the store then holds."""
+    (sender, nonce, block held, raw); ``after``: the entries changed, (block held, tx
+    hash) or None where no longer held."""
 
     gone: list[tuple[bytes, int]]
     added: list[tuple[bytes, int, int, bytes]]
-    after: set[tuple[bytes, int, int, bytes]]
+    after: dict[tuple[bytes, int], tuple[int, bytes] | None]
+
 
 class CallRevertedError(Exception):
     """An eth_call or gas estimate reverted; ``output`` is the revert data."""
@@ -136,8 +137,10 @@ class ChainState:
         self.allowed: set[bytes] = set(genesis.admins) | set(genesis.allowlist)
         # transactions waiting for an earlier nonce: sender -> nonce -> (block held, tx)
         self.held: dict[bytes, dict[int, tuple[int, Tx]]] = {}
-        # what the block store holds of them: (sender, nonce, block held, tx hash)
-        self.held_in_store: set[tuple[bytes, int, int, bytes]] = set()
+        # what the block store holds of them, (sender, nonce) -> (block held, tx hash),
+        # and the entries changed since it was last told
+        self.held_in_store: dict[tuple[bytes, int], tuple[int, bytes]] = {}
+        self.held_touched: set[tuple[bytes, int]] = set()
         # test-only fault injection: added to gas used in blocks at or above this number
         self.fault_from_block: int | None = None
 
@@ -220,7 +223,10 @@ class ChainState:
             expected = self.nonce(tx.sender)
             if tx.nonce > expected:
                 if tx.nonce - expected <= self.genesis.max_nonce_gap:
-                    self.held.setdefault(tx.sender, {}).setdefault(tx.nonce, (number, tx))
+                    waiting = self.held.setdefault(tx.sender, {})
+                    if tx.nonce not in waiting:
+                        waiting[tx.nonce] = (number, tx)
+                        self.held_touched.add((tx.sender, tx.nonce))
                 continue
             if tx.nonce == expected and self._include(block, tx):
                 self._release_held(block, tx.sender)
@@ -247,13 +253,16 @@ class ChainState:
                 self.check(tx)  # the allowlist may have changed since it was held
             except TxRejectedError:
                 del held[tx.nonce]
+                self.held_touched.add((sender, tx.nonce))
                 continue
             if not self._include(block, tx):
                 break
             del held[tx.nonce]
+            self.held_touched.add((sender, tx.nonce))
         if held is not None:
             for nonce in [n for n in held if n < self.nonce(sender)]:
                 del held[nonce]
+                self.held_touched.add((sender, nonce))
             if not held:
                 del self.held[sender]
 
@@ -263,6 +272,7 @@ class ChainState:
             for nonce in sorted(held):
                 if number - held[nonce][0] > HOLD_BLOCKS:
                     del held[nonce]
+                    self.held_touched.add((sender, nonce))
             if not held:
                 del self.held[sender]
 
@@ -271,25 +281,44 @@ class ChainState:
 
     def held_changes(self) -> HeldChanges:
         """How the held transactions differ from what the store holds of them: the rows
-        to delete and those to insert (a backlog of thousands held is rewritten in part,
-        not in full, with every block). Pass it to :meth:`held_stored` once written."""
-        current = {
-            (sender, nonce, at, tx.hash)
+        to delete and those to insert, found among the entries changed since the store was
+        last told (a backlog of thousands held costs a block only what changed). Pass it to
+        :meth:`held_stored` once written."""
+        gone: list[tuple[bytes, int]] = []
+        added: list[tuple[bytes, int, int, bytes]] = []
+        after: dict[tuple[bytes, int], tuple[int, bytes] | None] = {}
+        stored = self.held_in_store
+        for key in sorted(self.held_touched):
+            sender, nonce = key
+            entry = self.held.get(sender, {}).get(nonce)
+            now = None if entry is None else (entry[0], entry[1].hash)
+            before = stored.get(key)
+            if now == before:
+                continue
+            if before is not None:
+                gone.append(key)
+            if entry is not None:
+                added.append((sender, nonce, entry[0], entry[1].raw))
+            after[key] = now
+        return HeldChanges(gone, added, after)
+
+    def held_stored(self, changes: HeldChanges) -> None:
+        """The store has written `changes`."""
+        for key, now in changes.after.items():
+            if now is None:
+                self.held_in_store.pop(key, None)
+            else:
+                self.held_in_store[key] = now
+        self.held_touched.clear()
+
+    def held_loaded(self) -> None:
+        """The held transactions were just loaded from the store (a restart)."""
+        self.held_in_store = {
+            (sender, nonce): (at, tx.hash)
             for sender, held in self.held.items()
             for nonce, (at, tx) in held.items()
         }
-        stored = self.held_in_store
-        if current == stored:
-            return HeldChanges([], [], current)
-        gone = sorted({(sender, nonce) for sender, nonce, _, _ in stored - current})
-        added = [
-            (sender, nonce, at, self.held[sender][nonce][1].raw)
-            for sender, nonce, at, _ in sorted(current - stored)
-        ]
-        return HeldChanges(gone, added, current)
-
-    def held_stored(self, changes: HeldChanges) -> None:
-        self.held_in_store = changes.after
+        self.held_touched.clear()
 
     def _apply(self, tx: Tx) -> tuple[int, int, tuple[LogEntry, ...], bytes | None]:
         if tx.to == PERMISSIONS_ADDRESS:

@@ -192,7 +192,7 @@ class Node:
         for held_at, raw in self.store.held():
             tx = decode_tx(raw)
             self.state.held.setdefault(tx.sender, {})[tx.nonce] = (held_at, tx)
-        self.state.held_stored(self.state.held_changes())  # the store holds them already
+        self.state.held_loaded()
         for number in range(1, self.head.number + 1):
             for validator, block_hash, receipts_root, signature in self.store.attestations(number):
                 digest = attestation_hash(self.genesis.chain_id, number, block_hash, receipts_root)
