@@ -298,7 +298,7 @@ def test_every_methodology_has_a_template_that_reopens(tmp_path: Path, ref: str)
             (Location(sheet="Submission", row=4, column="C"), "name is required"),
             (
                 Location(sheet="Submission", row=8, column="C"),
-                "the reporting period is required",
+                "reporting period is required",
             ),
             (
                 Location(sheet=sources[0], row=5),

@@ -128,6 +128,11 @@ def test_quality_errors_block_submit_and_calculation_errors_name_the_field(api: 
     assert problem["code"] == "calculation-failed"
     assert problem["field"] == "body:document.facilities.0.lines.2.quantity"
     assert "negative" in problem["detail"]
+    [entry] = problem["errors"]
+    assert entry["type"] == "negative" and entry["params"] == {"field": "quantity", "value": "-5"}
+    assert entry["message"] == "quantity must not be negative, got -5"
+    assert entry["message_zh"] == "活动数据不能为负数，实际为 -5"
+    assert "扣减量" in entry["hint_zh"]
     unknown = edited(example("cement"), ("methodology",), "cn-2013-nothing@1")
     unknown["period"] = {"year": 2023}
     r = w.enterprise.post(f"{BASE}/submissions", json={"document": unknown})
@@ -150,6 +155,9 @@ def test_workbook_problems_name_sheet_row_and_column(api: Api) -> None:
     assert problem["code"] == "workbook-invalid" and problem["field"] == "body:file"
     cell = problem["errors"][0]
     assert (cell["sheet"], cell["row"], cell["column"]) == ("sf6_equipment", 6, "E")
+    assert cell["type"] == "not-a-number" and cell["params"] == {"value": "'a lot'"}
+    assert cell["message"] == "expected a number, got 'a lot'"
+    assert cell["message_zh"] == "应为数值，实际为 'a lot'"
     r = w.enterprise.post(f"{BASE}/submissions/excel", files={"file": ("x.xlsx", b"not a zip")})
     assert r.status_code == 422 and "xlsx" in r.json()["detail"]
 

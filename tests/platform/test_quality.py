@@ -362,4 +362,8 @@ def test_paths_are_escaped_json_pointers() -> None:
     assert only(result.cleaning, "number-cleaned").path == (
         "/facilities/0/lines/2/parameters/cao~1mgo/value"
     )
-    assert only(result.errors, "invalid").path == "/facilities/0/lines/2/parameters/cao~1mgo"
+    invalid = only(result.errors, "invalid")
+    assert invalid.path == "/facilities/0/lines/2/parameters/cao~1mgo"
+    # the engine's problem in the user's language, not English behind a Chinese prefix
+    assert invalid.message_zh.startswith("无法识别的参数 'cao/mgo'")
+    assert invalid.message_en.startswith("unknown parameter 'cao/mgo'")

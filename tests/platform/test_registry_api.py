@@ -49,6 +49,10 @@ def test_allocation_preview_matches_the_engine_and_batches_go_in_chunks_of_64(ap
     assert bad.status_code == 422, bad.text
     assert bad.json()["field"] == "body:requests[1]"
     assert "$.units[0]" in bad.json()["detail"]
+    [entry] = bad.json()["errors"]
+    assert (entry["type"], entry["params"]) == ("required", {"field": "reduction_factor"})
+    assert entry["message_zh"] == "缺少调整系数（reduction_factor）"
+    assert entry["hint_zh"] == "主管部门规定的调整系数，例如 0.98（1 表示不调整）"
     assert (
         api.organisation("enterprise", "Peeker")
         .post("/api/v1/registry/allocations/preview", json={"requests": [json.loads(texts[0])]})

@@ -874,14 +874,14 @@ _UNIT_KEYS = {
 def _text(raw: object, loc: Location, errors: Collector, what: str, *, required: bool) -> str:
     if raw is None:
         if required:
-            errors.add(loc, f"{what} is required")
+            errors.add(loc, "required", field=what)
         return ""
     if not isinstance(raw, str):
-        errors.add(loc, f"{what} must be text, got {type(raw).__name__}")
+        errors.add(loc, "not-text", field=what, value=type(raw).__name__)
         return ""
     text = raw.strip()
     if required and not text:
-        errors.add(loc, f"{what} must not be empty")
+        errors.add(loc, "empty", field=what)
     return text
 
 
@@ -889,10 +889,16 @@ def _year(raw: object, loc: Location, errors: Collector) -> int | None:
     try:
         value = to_decimal(raw)
     except NotADecimalError:
-        errors.add(loc, "a year is required, a whole number such as 2020")
+        if raw is None:
+            errors.add(loc, "required", field="year")
+        else:
+            errors.add(loc, "year-not-whole")
         return None
-    if value != value.to_integral_value() or not 1990 <= value <= 2100:
-        errors.add(loc, f"year {raw} must be a whole number within 1990-2100")
+    if value != value.to_integral_value():
+        errors.add(loc, "year-not-whole")
+        return None
+    if not 1990 <= value <= 2100:
+        errors.add(loc, "year-out-of-range", year=int(value))
         return None
     return int(value)
 
@@ -908,16 +914,19 @@ def _number(
         try:
             value = convert(q.value, q.unit, "1")
         except UnitError as err:
-            errors.add(loc.child("unit"), f"{what} is dimensionless: {err}")
+            errors.add_error(loc.child("unit"), err, hint="dimensionless", field=what)
             return None
     else:
         try:
             value = to_decimal(raw)
         except NotADecimalError as err:
-            errors.add(loc, f"{what}: {err}")
+            errors.add_error(loc, err)
             return None
     if value < 0 or (positive and value == 0):
-        errors.add(loc, f"{what} must be {'positive' if positive else 'non-negative'}")
+        if positive:
+            errors.add(loc, "not-positive", field=what)
+        else:
+            errors.add(loc, "negative", field=what, value=canonical_decimal(value))
         return None
     return value
 
@@ -927,7 +936,7 @@ def _amount(
 ) -> Quantity | None:
     """A non-negative quantity whose unit converts to ``dimension_of``; kept as given."""
     if raw is None:
-        errors.add(loc, f"{what} is required", f'write {{"value": ..., "unit": "{dimension_of}"}}')
+        errors.add(loc, "required", hint="write-quantity", field=what, unit=dimension_of)
         return None
     q = parse_quantity(raw, loc, errors)
     if q is None:
@@ -936,10 +945,16 @@ def _amount(
     try:
         convert(ONE, q.unit, dimension_of)
     except UnitError as err:
-        errors.add(loc.child("unit") if isinstance(raw, Mapping) else loc, f"{what}: {err}")
+        errors.add_error(
+            loc.child("unit") if isinstance(raw, Mapping) else loc,
+            err,
+            hint="field-in-unit",
+            field=what,
+            expected=dimension_of,
+        )
         return None
     if q.value < 0:
-        errors.add(value_loc, f"{what} must not be negative, got {canonical_decimal(q.value)}")
+        errors.add(value_loc, "negative", field=what, value=canonical_decimal(q.value))
         return None
     return q
 
@@ -947,7 +962,7 @@ def _amount(
 def _emissions(raw: object, loc: Location, errors: Collector, what: str) -> Quantity | None:
     """Emissions in tCO2 or tCO2e (or kg/g of either)."""
     if raw is None:
-        errors.add(loc, f"{what} is required", 'write {"value": ..., "unit": "tCO2e"}')
+        errors.add(loc, "required", hint="write-quantity", field=what, unit="tCO2e")
         return None
     q = parse_quantity(raw, loc, errors)
     if q is None:
@@ -955,13 +970,19 @@ def _emissions(raw: object, loc: Location, errors: Collector, what: str) -> Quan
     try:
         dim = parse_unit(q.unit).dimension
     except UnitError as err:
-        errors.add(loc.child("unit"), f"{what}: {err}")
+        errors.add_error(loc.child("unit"), err)
         return None
     if dim not in (parse_unit("tCO2").dimension, parse_unit("tCO2e").dimension):
-        errors.add(loc.child("unit"), f"{what} is a mass of CO2 or CO2e, not {q.unit!r}")
+        errors.add(
+            loc.child("unit"),
+            "unit-wrong-dimension",
+            hint="use-unit",
+            unit=repr(q.unit),
+            expected="tCO2e",
+        )
         return None
     if q.value < 0:
-        errors.add(loc.child("value"), f"{what} must not be negative")
+        errors.add(loc.child("value"), "negative", field=what, value=canonical_decimal(q.value))
         return None
     return q
 
@@ -973,12 +994,17 @@ def tonnes_co2(q: Quantity) -> Decimal:
 
 
 def _corrections(
-    raw: object, names: Sequence[str], loc: Location, errors: Collector, period_id: str
+    raw: object,
+    names: Sequence[str],
+    loc: Location,
+    errors: Collector,
+    plan: str,
+    plan_zh: str,
 ) -> dict[str, Decimal]:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        errors.add(loc, 'correction_factors must be an object such as {"cooling": 1.0}')
+        errors.add(loc, "not-an-object", hint="write-corrections", field="correction_factors")
         return {}
     out: dict[str, Decimal] = {}
     for name, value in raw.items():
@@ -986,8 +1012,12 @@ def _corrections(
             known = ", ".join(names)
             errors.add(
                 loc.child(str(name)),
-                f"{name!r} is not a correction factor of the {period_id} plan",
-                f"expected: {known}",
+                "unknown-correction-factor",
+                hint="expected",
+                name=repr(name),
+                plan=plan,
+                plan_zh=plan_zh,
+                expected=known,
             )
             continue
         number = _number(value, loc.child(str(name)), errors, f"{name} factor", positive=True)
@@ -998,10 +1028,13 @@ def _corrections(
             symbol, zh, en = CORRECTION_FACTORS[name]
             errors.add(
                 loc.child(name),
-                f"the {en} {symbol} ({zh}) is required for {period_id}",
-                "its values were not read into carbonledger: compute it from the MEE "
-                "allocation plan and enter it; enter 1 if the plan does not apply it to "
-                "this unit",
+                "correction-factor-required",
+                hint="correction-factor-not-read",
+                label=en,
+                label_zh=zh,
+                symbol=symbol,
+                plan=plan,
+                plan_zh=plan_zh,
             )
     return out
 
@@ -1010,25 +1043,31 @@ def _history(
     raw: object, loc: Location, errors: Collector, year: int, *, with_output: bool
 ) -> tuple[HistoryYear, ...]:
     if not isinstance(raw, list) or not raw:
-        errors.add(loc, "history must list at least one base year", '[{"year": ..., ...}]')
+        errors.add(loc, "none-given", hint="write-history", field="base year")
         return ()
     out: list[HistoryYear] = []
     seen: set[int] = set()
     for i, item in enumerate(raw):
         il = loc.child(i)
         if not isinstance(item, Mapping):
-            errors.add(il, "each base year must be an object")
+            errors.add(il, "not-an-object", field="base year")
             continue
         allowed = {"year", "emissions", "output"} if with_output else {"year", "emissions"}
         unknown = set(item) - allowed
         if unknown:
-            errors.add(il, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(allowed)}")
+            errors.add(
+                il,
+                "unexpected-keys",
+                hint="allowed",
+                keys=str(sorted(unknown)),
+                allowed=str(sorted(allowed)),
+            )
         y = _year(item.get("year"), il.child("year"), errors)
         if y is not None:
             if y in seen:
-                errors.add(il.child("year"), f"base year {y} is listed twice")
+                errors.add(il.child("year"), "duplicate", field="base year", value=y)
             elif y >= year:
-                errors.add(il.child("year"), f"base year {y} must precede the year {year}")
+                errors.add(il.child("year"), "base-year-not-before", base_year=y, year=year)
             seen.add(y)
         e = _emissions(item.get("emissions"), il.child("emissions"), errors, "emissions")
         o = None
@@ -1042,7 +1081,7 @@ def _history(
 def _output_amount(raw: object, loc: Location, errors: Collector, what: str) -> Quantity | None:
     """Any non-negative output quantity with a known unit (t product, MWh, ...)."""
     if raw is None:
-        errors.add(loc, f"{what} is required", 'write {"value": ..., "unit": "t"}')
+        errors.add(loc, "required", hint="write-quantity", field=what, unit="t")
         return None
     q = parse_quantity(raw, loc, errors)
     if q is None:
@@ -1050,11 +1089,11 @@ def _output_amount(raw: object, loc: Location, errors: Collector, what: str) -> 
     try:
         parse_unit(q.unit)
     except UnitError as err:
-        errors.add(loc.child("unit") if isinstance(raw, Mapping) else loc, f"{what}: {err}")
+        errors.add_error(loc.child("unit") if isinstance(raw, Mapping) else loc, err)
         return None
     if q.value < 0:
         value_loc = loc.child("value") if isinstance(raw, Mapping) else loc
-        errors.add(value_loc, f"{what} must not be negative, got {canonical_decimal(q.value)}")
+        errors.add(value_loc, "negative", field=what, value=canonical_decimal(q.value))
         return None
     return q
 
@@ -1069,18 +1108,21 @@ def _parse_unit(
     period: AllocationPeriod | None,
 ) -> AllocationUnit | None:
     if not isinstance(raw, Mapping):
-        errors.add(loc, "each unit must be an object")
+        errors.add(loc, "not-an-object", field="unit")
         return None
     unknown = set(raw) - _UNIT_KEYS[method]
     if unknown:
         errors.add(
             loc,
-            f"unexpected keys {sorted(unknown)} for method {method}",
-            f"allowed: {', '.join(sorted(_UNIT_KEYS[method]))}",
+            "unexpected-keys",
+            hint="allowed-for-method",
+            keys=str(sorted(unknown)),
+            method=method,
+            allowed=", ".join(sorted(_UNIT_KEYS[method])),
         )
     unit_id = _text(raw.get("id"), loc.child("id"), errors, "unit id", required=True)
     if unit_id and not set(unit_id) <= _ID_CHARS:
-        errors.add(loc.child("id"), "a unit id may contain only letters, digits, '-', '_', '.'")
+        errors.add(loc.child("id"), "bad-identifier", field="unit id", value=repr(unit_id))
     name = _text(raw.get("name"), loc.child("name"), errors, "name", required=False) or unit_id
     verified = None
     if "verified_emissions" in raw:
@@ -1106,8 +1148,11 @@ def _parse_unit(
         elif basis_raw != "ratio_of_sums":
             errors.add(
                 loc.child("intensity_basis"),
-                f"unknown intensity basis {basis_raw!r}",
-                f"one of: {', '.join(INTENSITY_BASES)}",
+                "unknown-value",
+                hint="one-of",
+                field="intensity basis",
+                value=repr(basis_raw),
+                choices=", ".join(INTENSITY_BASES),
             )
         history = _history(raw.get("history"), loc.child("history"), errors, year, with_output=True)
         output = _output_amount(raw.get("output"), loc.child("output"), errors, "output")
@@ -1119,10 +1164,10 @@ def _parse_unit(
                 try:
                     value = convert(h.output.value, h.output.unit, output.unit)
                 except UnitError as err:
-                    errors.add(hl.child("unit"), f"base-year output: {err}")
+                    errors.add_error(hl.child("unit"), err)
                     continue
                 if value == 0 and basis == "mean_of_ratios":
-                    errors.add(hl.child("value"), "base-year output must be positive")
+                    errors.add(hl.child("value"), "not-positive", field="base-year output")
             total = sum(
                 (
                     convert(h.output.value, h.output.unit, output.unit)
@@ -1132,7 +1177,7 @@ def _parse_unit(
                 ZERO,
             )
             if history and total == 0:
-                errors.add(loc.child("history"), "the base years' total output must be positive")
+                errors.add(loc.child("history"), "not-positive", field="base years' total output")
         return AllocationUnit(
             id=unit_id,
             name=name,
@@ -1148,8 +1193,11 @@ def _parse_unit(
     if category and category not in UNIT_CATEGORIES:
         errors.add(
             loc.child("category"),
-            f"unknown unit category {category!r}",
-            f"one of: {', '.join(UNIT_CATEGORIES)}",
+            "unknown-value",
+            hint="one-of",
+            field="unit category",
+            value=repr(category),
+            choices=", ".join(UNIT_CATEGORIES),
         )
     if period is None:
         return None
@@ -1158,9 +1206,12 @@ def _parse_unit(
     if other in raw:
         errors.add(
             loc.child(other),
-            f"the {period.id} plan allocates on {field_name.replace('_', ' ')}, not "
-            f"{other.replace('_', ' ')}",
-            f"give {field_name}",
+            "wrong-output-field",
+            hint="give-field",
+            period=period.id,
+            field=field_name.replace("_", " "),
+            instead=other.replace("_", " "),
+            key=field_name,
         )
     power = _amount(raw.get(field_name), loc.child(field_name), errors, field_name, "MWh")
     heat = None
@@ -1172,6 +1223,7 @@ def _parse_unit(
         loc.child("correction_factors"),
         errors,
         period.id,
+        f"{period.id} 年度",
     )
     base = None
     if "base_year" in raw:
@@ -1200,13 +1252,11 @@ def _convertible(a: str, b: str) -> bool:
 def _reduction(raw: Mapping[str, Any], loc: Location, errors: Collector) -> Decimal | None:
     rl = loc.child("reduction_factor")
     if "reduction_factor" not in raw:
-        errors.add(
-            rl, "reduction_factor is required", "the regulator's factor, e.g. 0.98 (1 = none)"
-        )
+        errors.add(rl, "required", hint="reduction-factor", field="reduction_factor")
         return None
     value = _number(raw["reduction_factor"], rl, errors, "reduction factor")
     if value is not None and value > 1:
-        errors.add(rl, f"a reduction factor is at most 1, got {canonical_decimal(value)}")
+        errors.add(rl, "above-one", field="reduction factor", value=canonical_decimal(value))
         return None
     return value
 
@@ -1215,7 +1265,7 @@ def _parse_base_year(
     raw: object, loc: Location, errors: Collector, period: AllocationPeriod
 ) -> BaseYear | None:
     if not isinstance(raw, Mapping):
-        errors.add(loc, "base_year must be an object")
+        errors.add(loc, "not-an-object", field="base_year")
         return None
     allowed = {
         "year",
@@ -1226,12 +1276,21 @@ def _parse_base_year(
     }
     unknown = set(raw) - allowed
     if unknown:
-        errors.add(loc, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(allowed)}")
+        errors.add(
+            loc,
+            "unexpected-keys",
+            hint="allowed",
+            keys=str(sorted(unknown)),
+            allowed=str(sorted(allowed)),
+        )
     year = _year(raw.get("year"), loc.child("year"), errors)
     if year is not None and period.base_year is not None and year != period.base_year:
         errors.add(
             loc.child("year"),
-            f"the {period.id} pre-allocation uses {period.base_year} output, not {year}",
+            "wrong-base-year",
+            period=period.id,
+            base_year=period.base_year,
+            year=year,
         )
     power = _amount(
         raw.get(period.output_field), loc.child(period.output_field), errors, "output", "MWh"
@@ -1245,18 +1304,23 @@ def _parse_base_year(
         loc.child("correction_factors"),
         errors,
         f"{period.id} pre-allocation",
+        f"{period.id} 年度预分配",
     )
     share = None
     sl = loc.child("pre_allocation_share")
     if "pre_allocation_share" in raw:
         share = _number(raw["pre_allocation_share"], sl, errors, "pre-allocation share")
         if share is not None and share > 1:
-            errors.add(sl, "the pre-allocation share is a fraction at most 1")
+            errors.add(
+                sl, "above-one", field="pre-allocation share", value=canonical_decimal(share)
+            )
     elif period.pre_allocation_share is None:
         errors.add(
             sl,
-            f"the {period.id} pre-allocation share was not read into carbonledger",
-            "enter the share the MEE plan gives (e.g. 0.7), or omit base_year",
+            "rule-not-read",
+            hint="enter-share",
+            field="pre-allocation share",
+            period=period.id,
         )
     if year is None or power is None:
         return None
@@ -1265,39 +1329,61 @@ def _parse_base_year(
 
 def _parse_benchmarks(raw: object, loc: Location, errors: Collector) -> tuple[UserBenchmark, ...]:
     if not isinstance(raw, list):
-        errors.add(loc, "benchmarks must be a list of {category, kind, value, unit, source}")
+        errors.add(loc, "benchmarks-not-a-list")
         return ()
     out: list[UserBenchmark] = []
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(raw):
         il = loc.child(i)
         if not isinstance(item, Mapping):
-            errors.add(il, "each benchmark must be an object")
+            errors.add(il, "not-an-object", field="benchmark")
             continue
         allowed = {"category", "kind", "value", "unit", "source"}
         unknown = set(item) - allowed
         if unknown:
-            errors.add(il, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(allowed)}")
+            errors.add(
+                il,
+                "unexpected-keys",
+                hint="allowed",
+                keys=str(sorted(unknown)),
+                allowed=str(sorted(allowed)),
+            )
         category = _text(
             item.get("category"), il.child("category"), errors, "category", required=True
         )
         if category and category not in UNIT_CATEGORIES:
             errors.add(
                 il.child("category"),
-                f"unknown unit category {category!r}",
-                f"one of: {', '.join(UNIT_CATEGORIES)}",
+                "unknown-value",
+                hint="one-of",
+                field="unit category",
+                value=repr(category),
+                choices=", ".join(UNIT_CATEGORIES),
             )
         kind = _text(item.get("kind"), il.child("kind"), errors, "kind", required=True)
         if kind and kind not in BENCHMARK_UNITS:
-            errors.add(il.child("kind"), f"kind must be power or heat, got {kind!r}")
+            errors.add(
+                il.child("kind"),
+                "unknown-value",
+                hint="one-of",
+                field="kind",
+                value=repr(kind),
+                choices="power, heat",
+            )
         source = _text(item.get("source"), il.child("source"), errors, "source", required=True)
         value = _number(item.get("value"), il.child("value"), errors, "benchmark", positive=True)
         unit = _text(item.get("unit"), il.child("unit"), errors, "unit", required=True)
         if kind in BENCHMARK_UNITS and unit and not _convertible(unit, BENCHMARK_UNITS[kind]):
-            errors.add(il.child("unit"), f"a {kind} benchmark is in {BENCHMARK_UNITS[kind]}")
+            errors.add(
+                il.child("unit"),
+                "unit-wrong-dimension",
+                hint="use-unit",
+                unit=repr(unit),
+                expected=BENCHMARK_UNITS[kind],
+            )
             continue
         if (category, kind) in seen:
-            errors.add(il, f"a second {kind} benchmark for {category}")
+            errors.add(il, "duplicate", field="benchmark", value=f"{category} {kind}")
         seen.add((category, kind))
         if (
             category in UNIT_CATEGORIES
@@ -1326,19 +1412,32 @@ def parse_allocation_request(raw: object) -> AllocationRequest:
     its JSON path (``$.units[0].correction_factors.load``) and what is expected.
     """
     if not isinstance(raw, Mapping):
-        raise InputError.at(ROOT, "the allocation request must be a JSON object")
+        raise InputError.at(ROOT, "not-an-object", field="allocation request")
     errors = Collector()
     schema = raw.get("schema", REQUEST_SCHEMA)
     if schema != REQUEST_SCHEMA:
-        errors.add(ROOT.child("schema"), f"unknown schema {schema!r}", f"expected {REQUEST_SCHEMA}")
+        errors.add(
+            ROOT.child("schema"),
+            "unknown-value",
+            hint="expected",
+            field="schema",
+            value=repr(schema),
+            expected=REQUEST_SCHEMA,
+        )
     unknown = set(raw) - _REQUEST_KEYS
     if unknown:
-        errors.add(ROOT, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(_REQUEST_KEYS)}")
+        errors.add(
+            ROOT,
+            "unexpected-keys",
+            hint="allowed",
+            keys=str(sorted(unknown)),
+            allowed=str(sorted(_REQUEST_KEYS)),
+        )
     ent_raw = raw.get("enterprise")
     eloc = ROOT.child("enterprise")
     enterprise = Enterprise(name="")
     if not isinstance(ent_raw, Mapping):
-        errors.add(eloc, "enterprise is required", 'write {"name": "..."}')
+        errors.add(eloc, "required", hint="write-enterprise", field="enterprise")
     else:
         enterprise = Enterprise(
             name=_text(ent_raw.get("name"), eloc.child("name"), errors, "name", required=True),
@@ -1353,7 +1452,14 @@ def parse_allocation_request(raw: object) -> AllocationRequest:
     year = _year(raw.get("year"), ROOT.child("year"), errors)
     method = _text(raw.get("method"), ROOT.child("method"), errors, "method", required=True)
     if method and method not in METHODS:
-        errors.add(ROOT.child("method"), f"unknown method {method!r}", f"one of: {METHODS}")
+        errors.add(
+            ROOT.child("method"),
+            "unknown-value",
+            hint="one-of",
+            field="method",
+            value=repr(method),
+            choices=", ".join(METHODS),
+        )
     period = None
     benchmark_set = None
     benchmarks: tuple[UserBenchmark, ...] = ()
@@ -1364,28 +1470,42 @@ def parse_allocation_request(raw: object) -> AllocationRequest:
                 known = ", ".join(p.id for p in PERIODS)
                 errors.add(
                     ROOT.child("year"),
-                    f"no national ETS power allocation period covers {year}",
-                    f"known periods: {known}",
+                    "no-allocation-period",
+                    hint="known-periods",
+                    year=year,
+                    periods=known,
                 )
         if "benchmark_set" in raw:
             bl = ROOT.child("benchmark_set")
             benchmark_set = _text(raw["benchmark_set"], bl, errors, "benchmark_set", required=True)
             sets = packaged_benchmark_sets()
             if benchmark_set and benchmark_set not in sets:
-                errors.add(bl, f"unknown benchmark set {benchmark_set!r}", f"one of: {list(sets)}")
+                errors.add(
+                    bl,
+                    "unknown-value",
+                    hint="one-of",
+                    field="benchmark set",
+                    value=repr(benchmark_set),
+                    choices=", ".join(sets),
+                )
             elif benchmark_set and period and period.id not in sets[benchmark_set].periods:
-                errors.add(bl, f"{benchmark_set} has no benchmarks for {period.id}")
+                errors.add(
+                    bl,
+                    "benchmark-set-without-period",
+                    benchmark_set=benchmark_set,
+                    period=period.id,
+                )
         if "benchmarks" in raw:
             benchmarks = _parse_benchmarks(raw["benchmarks"], ROOT.child("benchmarks"), errors)
     else:
         for key in ("benchmark_set", "benchmarks"):
             if key in raw:
-                errors.add(ROOT.child(key), f"{key} applies only to method {BENCHMARK}")
+                errors.add(ROOT.child(key), "only-for-method", field=key, method=BENCHMARK)
     units: list[AllocationUnit] = []
     uloc = ROOT.child("units")
     units_raw = raw.get("units")
     if not isinstance(units_raw, list) or not units_raw:
-        errors.add(uloc, "at least one unit is required")
+        errors.add(uloc, "none-given", field="unit")
     elif method in METHODS and year is not None:
         seen: set[str] = set()
         for i, item in enumerate(units_raw):
@@ -1393,7 +1513,9 @@ def parse_allocation_request(raw: object) -> AllocationRequest:
             if unit is None:
                 continue
             if unit.id in seen:
-                errors.add(uloc.child(i).child("id"), f"duplicate unit id {unit.id!r}")
+                errors.add(
+                    uloc.child(i).child("id"), "duplicate", field="unit id", value=repr(unit.id)
+                )
             seen.add(unit.id)
             units.append(unit)
     sets = packaged_benchmark_sets()
@@ -1724,22 +1846,27 @@ class _Benchmarks:
                 for fs in packaged_benchmark_sets().values()
                 if fs.get(self.period.id, category, kind) is not None
             ]
-            hint = (
-                f'enter it under $.benchmarks as {{"category": "{category}", '
-                f'"kind": "{kind}", "value": ..., "unit": "{BENCHMARK_UNITS[kind]}", '
-                '"source": "<document, table>"}'
-            )
             if unverified:
-                hint += (
-                    f", or name {' or '.join(unverified)} in $.benchmark_set to use values "
-                    "that were NOT read from the MEE document (unverified)"
+                self.errors.add(
+                    loc,
+                    "no-verified-benchmark",
+                    hint="enter-benchmark-or-set",
+                    kind=kind,
+                    category=category,
+                    period=self.period.id,
+                    unit=BENCHMARK_UNITS[kind],
+                    sets=" or ".join(unverified),
                 )
-            self.errors.add(
-                loc,
-                f"no verified {kind} benchmark for {category} in {self.period.id}: the value "
-                "was not read into carbonledger",
-                hint,
-            )
+            else:
+                self.errors.add(
+                    loc,
+                    "no-verified-benchmark",
+                    hint="enter-benchmark",
+                    kind=kind,
+                    category=category,
+                    period=self.period.id,
+                    unit=BENCHMARK_UNITS[kind],
+                )
             return None
         self.used[row.ref] = row.provenance()
         if row.status == "uncertain":
@@ -1866,9 +1993,10 @@ def _benchmark_unit(
         else:
             errors.add(
                 unit.location.child("verified_emissions"),
-                f"the {period.id} compliance rules (shortfall cap) were not read into "
-                "carbonledger, so no settlement is computed",
-                "omit verified_emissions for this period",
+                "rule-not-read",
+                field="compliance rules (shortfall cap)",
+                hint="omit-verified-emissions",
+                period=period.id,
             )
     return UnitAllocation(
         unit=unit.id,

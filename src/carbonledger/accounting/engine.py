@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from carbonledger.accounting.errors import ROOT, Collector, InputError, UnknownMethodologyError
+from carbonledger.accounting.errors import (
+    ROOT,
+    Collector,
+    InputError,
+    UnknownMethodologyError,
+)
 from carbonledger.accounting.methodology import Methodology, get_methodology, table_for
 from carbonledger.accounting.model import ResultLine
 from carbonledger.accounting.numbers import exact
@@ -28,7 +33,7 @@ def calculate(submission: Submission) -> Report:
     try:
         methodology = get_methodology(submission.methodology)
     except UnknownMethodologyError as err:
-        raise InputError.at(ROOT.child("methodology"), str(err)) from None
+        raise InputError.from_error(ROOT.child("methodology"), err) from None
     return calculate_with(methodology, submission, errors)
 
 
@@ -53,8 +58,11 @@ def calculate_with(
             if source is None:
                 errors.add(
                     line.where("source"),
-                    f"unknown source {line.source!r} for {methodology.ref}",
-                    f"one of: {', '.join(sources)}",
+                    "unknown-value",
+                    hint="one-of",
+                    field="source",
+                    value=repr(line.source),
+                    choices=", ".join(sources),
                 )
                 continue
             lines.extend(source.compute(line, ctx, errors))

@@ -54,7 +54,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -747,18 +747,12 @@ class _Sheet:
         value = cell.value
         if cell.data_type == "e":
             self.errors.add(
-                self.at(row, col),
-                f"the cell shows the Excel error {value}",
-                "correct the formula or type the value",
+                self.at(row, col), "excel-error-value", hint="fix-formula", value=str(value)
             )
             return INVALID, ""
         if value is None:
             if self.formulas is not None and self.formulas.cell(row, col).data_type == "f":
-                self.errors.add(
-                    self.at(row, col),
-                    "the cell has a formula without a saved result",
-                    "open and save the file in Excel so the result is stored, or type the value",
-                )
+                self.errors.add(self.at(row, col), "formula-without-result", hint="save-in-excel")
                 return INVALID, ""
             return None, ""
         if isinstance(value, str):
@@ -775,21 +769,21 @@ def _float_decimal(value: float) -> Decimal:
 
 def _number(value: object, loc: Location, errors: Collector) -> Decimal | None:
     if isinstance(value, bool):
-        errors.add(loc, f"expected a number, got {value}")
+        errors.add(loc, "not-a-number", value=str(value))
         return None
     if isinstance(value, datetime | date | time):
-        errors.add(loc, "expected a number, got a date or time", "format the cell as a number")
+        errors.add(loc, "number-is-date", hint="format-as-number")
         return None
     if isinstance(value, float):
         number = _float_decimal(value)
         if not number.is_finite():
-            errors.add(loc, f"expected a finite number, got {value}")
+            errors.add(loc, "not-a-number", value=str(value))
             return None
         return number
     try:
         return to_decimal(value)
     except NotADecimalError as err:
-        errors.add(loc, str(err), "type a plain number such as 1234.5")
+        errors.add_error(loc, err, hint="plain-number")
         return None
 
 
@@ -797,24 +791,24 @@ def _text(value: object, loc: Location, errors: Collector, what: str) -> str | N
     if isinstance(value, str):
         return value
     if isinstance(value, bool | datetime | date | time):
-        errors.add(loc, f"{what} must be text, got {value!r}")
+        errors.add(loc, "not-text", field=what, value=repr(value))
         return None
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return str(_float_decimal(value))
-    errors.add(loc, f"{what} must be text")
+    errors.add(loc, "not-text", field=what, value=type(value).__name__)
     return None
 
 
 def _unit(text: str | None, loc: Location, errors: Collector) -> str | None:
     if text is None:
-        errors.add(loc, "a unit is required", "choose a unit from the list")
+        errors.add(loc, "required", hint="choose-unit", field="unit")
         return None
     try:
         parse_unit(text)
     except UnitError as err:
-        errors.add(loc, str(err), "choose a unit from the list")
+        errors.add_error(loc, err, hint="choose-unit")
         return None
     return text
 
@@ -859,7 +853,9 @@ def read_workbook(path: Path) -> Submission:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise InputError.at(ROOT, f"cannot read {path}: {err.strerror}") from None
+        raise InputError.at(
+            ROOT, "file-unreadable", path=str(path), error=str(err.strerror)
+        ) from None
     return parse_workbook(data)
 
 
@@ -871,8 +867,10 @@ def parse_workbook(data: bytes) -> Submission:
     if SUBMISSION_SHEET not in names:
         raise InputError.at(
             Location(sheet=SUBMISSION_SHEET),
-            f"the workbook has no sheet {SUBMISSION_SHEET!r} (sheets: {', '.join(names)})",
-            "fill a template made with `carbonledger calc --template`",
+            "sheet-missing",
+            hint="use-template",
+            sheet=repr(SUBMISSION_SHEET),
+            sheets=", ".join(names),
         )
     head = _Sheet(SUBMISSION_SHEET, values, formulas, errors)
     doc, paths, methodology = _read_submission_sheet(head, errors)
@@ -885,9 +883,11 @@ def parse_workbook(data: bytes) -> Submission:
         if name not in expected and name not in (SUBMISSION_SHEET, GUIDE_SHEET, LISTS_SHEET):
             errors.add(
                 Location(sheet=name),
-                f"unexpected sheet {name!r} for {methodology.ref}",
-                f"the template's source sheets are {', '.join(s.sheet for s in specs)}; "
-                "move the data there and delete this sheet",
+                "unexpected-sheet",
+                hint="template-sheets",
+                sheet=repr(name),
+                methodology=methodology.ref,
+                sheets=", ".join(s.sheet for s in specs),
             )
     rows: list[_Row] = []
     before_sheets = len(errors.problems)
@@ -895,9 +895,12 @@ def parse_workbook(data: bytes) -> Submission:
         if spec.sheet not in names:
             errors.add(
                 Location(sheet=spec.sheet),
-                f"the workbook has no sheet {spec.sheet!r} ({spec.description['label_en']}), "
-                f"which {methodology.ref} needs",
-                "regenerate the template and copy the data into it",
+                "sheet-missing",
+                hint="regenerate-template",
+                sheet=repr(spec.sheet),
+                label=spec.description["label_en"],
+                label_zh=spec.description["label_zh"],
+                methodology=methodology.ref,
             )
             continue
         sheet = _Sheet(spec.sheet, values, formulas, errors)
@@ -906,10 +909,7 @@ def parse_workbook(data: bytes) -> Submission:
     if not rows:
         paths[("facilities",)] = Location(sheet=specs[0].sheet, row=FIRST_DATA_ROW)
         if len(errors.problems) == before_sheets:
-            errors.add(
-                paths[("facilities",)],
-                "no activity lines: fill at least one row on a source sheet",
-            )
+            errors.add(paths[("facilities",)], "workbook-without-lines")
     reported = {(p.location.sheet, p.location.row, p.location.column) for p in errors.problems}
     try:
         submission = parse_submission_dict(doc)
@@ -958,16 +958,10 @@ def _open(data: bytes) -> tuple[Any, Any]:
             if _has_formulas(data):
                 formulas = load_workbook(io.BytesIO(data), data_only=False)
     except zipfile.BadZipFile:
-        raise InputError.at(
-            ROOT,
-            "the file is not an .xlsx workbook (not a zip archive, or a damaged one)",
-            "save it from Excel as 'Excel Workbook (.xlsx)'",
-        ) from None
+        raise InputError.at(ROOT, "not-a-workbook", hint="save-as-xlsx") from None
     except Exception as err:  # a damaged package raises many kinds (KeyError, ValueError...)
         raise InputError.at(
-            ROOT,
-            f"the .xlsx workbook cannot be read: {type(err).__name__}: {err}",
-            "save it from Excel as 'Excel Workbook (.xlsx)'",
+            ROOT, "workbook-unreadable", hint="save-as-xlsx", error=f"{type(err).__name__}: {err}"
         ) from None
     return values, formulas
 
@@ -985,12 +979,14 @@ def _read_submission_sheet(
         if key not in _SUBMISSION_KEYS and not key.startswith("options."):
             errors.add(
                 sheet.at(row, KEY_COLUMN),
-                f"unknown field {key!r}",
-                "column A holds the template's field keys; do not edit them",
+                "unknown-value",
+                hint="field-keys",
+                field="field",
+                value=repr(key),
             )
             continue
         if key in fields:
-            errors.add(sheet.at(row, KEY_COLUMN), f"field {key!r} appears twice")
+            errors.add(sheet.at(row, KEY_COLUMN), "duplicate", field="field", value=repr(key))
             continue
         value, _ = sheet.get(row, VALUE_COLUMN)
         fields[key] = (value, loc)
@@ -1003,11 +999,7 @@ def _read_submission_sheet(
     }
     for key in _REQUIRED_SUBMISSION_KEYS:
         if key not in fields:
-            errors.add(
-                root,
-                f"the row for {key!r} is missing",
-                "column A holds the template's field keys; regenerate the template",
-            )
+            errors.add(root, "field-row-missing", hint="field-keys-regenerate", key=repr(key))
     doc: dict[str, Any] = {"enterprise": {}, "options": {}}
     methodology: Methodology | None = None
     period: dict[str, object] = {}
@@ -1024,7 +1016,7 @@ def _read_submission_sheet(
                 try:
                     methodology = get_methodology(ref)
                 except UnknownMethodologyError as err:
-                    errors.add(loc, str(err))
+                    errors.add_error(loc, err)
         elif group == "enterprise":
             text = _text(value, loc, errors, name.replace("_", " "))
             if text is not None:
@@ -1040,19 +1032,13 @@ def _read_submission_sheet(
     if "period.year" in fields:
         paths[("period",)] = fields["period.year"][1]
     if "year" in period and ("start" in period or "end" in period):
-        errors.add(
-            fields["period.year"][1], "give the reporting year, or start and end dates, not both"
-        )
+        errors.add(fields["period.year"][1], "period-year-and-dates")
     elif period:
         doc["period"] = period
     elif all(fields.get(f"period.{k}", (None,))[0] is None for k in ("year", "start", "end")):
-        errors.add(
-            paths[("period",)],
-            "the reporting period is required",
-            "give period.year, or period.start and period.end",
-        )
+        errors.add(paths[("period",)], "required", hint="give-period", field="reporting period")
     if methodology is None and "methodology" not in doc and "methodology" in fields:
-        errors.add(fields["methodology"][1], "methodology is required")
+        errors.add(fields["methodology"][1], "required", field="methodology")
     return doc, paths, methodology
 
 
@@ -1062,12 +1048,14 @@ def _period_value(name: str, value: object, loc: Location, errors: Collector) ->
         if number is None:
             return None
         if number != number.to_integral_value():
-            errors.add(loc, f"the year must be a whole number such as 2024, got {number}")
+            errors.add(loc, "not-whole", field="year", value=str(number))
             return None
         return number
     if isinstance(value, datetime):
         if value.time() != time(0, 0):
-            errors.add(loc, "expected a date without a time of day")
+            errors.add(
+                loc, "not-a-date", hint="format-as-date", value=repr(value.isoformat(sep=" "))
+            )
             return None
         return value.date().isoformat()
     if isinstance(value, date):
@@ -1076,13 +1064,9 @@ def _period_value(name: str, value: object, loc: Location, errors: Collector) ->
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            errors.add(loc, f"expected a date YYYY-MM-DD, got {value!r}")
+            errors.add(loc, "not-a-date", value=repr(value))
             return None
-    errors.add(
-        loc,
-        f"expected a date, got {value!r}",
-        "format the cell as a date, or write the date as text YYYY-MM-DD",
-    )
+    errors.add(loc, "not-a-date", hint="format-as-date", value=repr(value))
     return None
 
 
@@ -1091,7 +1075,7 @@ def _option_value(value: object, loc: Location, errors: Collector) -> object:
         return value
     if isinstance(value, int | float):
         return _number(value, loc, errors)
-    errors.add(loc, f"an option is text or a number, got {value!r}")
+    errors.add(loc, "option-not-text-or-number", value=repr(value))
     return None
 
 
@@ -1107,21 +1091,27 @@ def _read_source_sheet(sheet: _Sheet, index: int, spec: SheetSpec, errors: Colle
         if key not in by_key:
             errors.add(
                 sheet.at(KEY_ROW, col),
-                f"unknown column key {key!r}",
-                f"row {KEY_ROW} holds the template's column keys: "
-                f"{', '.join(by_key)}; do not rename them",
+                "unknown-value",
+                hint="column-keys",
+                field="column key",
+                value=repr(key),
+                row=KEY_ROW,
+                keys=", ".join(by_key),
             )
         elif key in columns:
-            errors.add(sheet.at(KEY_ROW, col), f"column key {key!r} appears twice")
+            errors.add(sheet.at(KEY_ROW, col), "duplicate", field="column key", value=repr(key))
         else:
             columns[key] = col
     for column in spec.columns:
         if column.key not in columns:
             errors.add(
                 Location(sheet=sheet.name, row=KEY_ROW),
-                f"column {column.key!r} ({column.label_en}) is missing",
-                f"row {KEY_ROW} holds the template's column keys; do not rename or delete "
-                "them (regenerate the template if needed)",
+                "column-missing",
+                hint="column-keys-regenerate",
+                key=repr(column.key),
+                label=column.label_en,
+                label_zh=column.label_zh,
+                row=KEY_ROW,
             )
     if len(errors.problems) > before:
         return []
@@ -1132,9 +1122,7 @@ def _read_source_sheet(sheet: _Sheet, index: int, spec: SheetSpec, errors: Colle
         for col in range(1, sheet.max_column + 1):
             if col not in keyed and sheet.get(row, col)[0] is not None:
                 errors.add(
-                    sheet.at(row, col),
-                    "a value in a column without a key in row 2 is not read",
-                    "move it to the right column or delete it",
+                    sheet.at(row, col), "value-without-column-key", hint="move-value", row=KEY_ROW
                 )
         if all(value is None for key, (value, _) in cells.items() if by_key[key].kind != "unit"):
             continue
@@ -1176,12 +1164,12 @@ def _read_row(
         number = _number(raw_seq, at("seq"), errors)
         if number is not None:
             if number != number.to_integral_value():
-                errors.add(at("seq"), f"seq must be a whole number, got {number}")
+                errors.add(at("seq"), "not-whole", field="seq", value=str(number))
             else:
                 seq = int(number)
     facility_id = text("facility_id", "facility id")
     if facility_id is None and value("facility_id") is None:
-        errors.add(at("facility_id"), "facility id is required")
+        errors.add(at("facility_id"), "required", field="facility id")
     line: dict[str, object] = {"source": source.name}
     sub: dict[tuple[str, ...], Location] = {
         (): row_loc,
@@ -1285,8 +1273,10 @@ def _quantity(
     ):
         errors.add(
             unit_loc,
-            f"unit {unit!r} cannot measure this quantity, which is in {expected_unit}",
-            f"use {expected_unit} or a unit convertible to it",
+            "unit-wrong-dimension",
+            hint="use-unit",
+            unit=repr(unit),
+            expected=expected_unit,
         )
         return None
     if "%" in number_format and isinstance(raw, int | float):
@@ -1295,9 +1285,7 @@ def _quantity(
             number = CONTEXT.multiply(number, Decimal(100))
         elif parse_unit(unit).dimension != () or parse_unit(unit).scale != 1:
             errors.add(
-                value_loc,
-                f"the cell is formatted as a percentage but its unit is {unit!r}",
-                "remove the percentage format, or set the unit to %",
+                value_loc, "percentage-format-unit", hint="percentage-format", unit=repr(unit)
             )
             return None
     return {"value": number, "unit": unit}
@@ -1310,15 +1298,12 @@ def _facilities(
     if with_seq and len(with_seq) != len(rows):
         for r in rows:
             if r.seq is None:
-                errors.add(
-                    r.seq_loc,
-                    "seq is filled in other rows: fill it in every row or in none",
-                )
+                errors.add(r.seq_loc, "seq-partly-filled")
     seen: dict[int, Location] = {}
     for r in with_seq:
         assert r.seq is not None
         if r.seq in seen:
-            errors.add(r.seq_loc, f"seq {r.seq} is also used at {seen[r.seq]}")
+            errors.add(r.seq_loc, "seq-used-twice", seq=r.seq, other=str(seen[r.seq]))
         seen.setdefault(r.seq, r.seq_loc)
     if with_seq and len(with_seq) == len(rows):
         rows.sort(key=lambda r: (r.seq, r.sheet_index, r.row))
@@ -1339,9 +1324,12 @@ def _facilities(
             elif r.facility_name != name:
                 errors.add(
                     r.name_loc,
-                    f"facility {facility_id!r} is named {name!r} at {name_loc}, "
-                    f"here {r.facility_name!r}",
-                    "give a facility one name, or give the lines different facility ids",
+                    "facility-named-twice",
+                    hint="one-facility-name",
+                    facility=repr(facility_id),
+                    name=repr(name),
+                    other=str(name_loc),
+                    here=repr(r.facility_name),
                 )
         fpath: tuple[str | int, ...] = ("facilities", i)
         paths[fpath] = first.location
@@ -1370,8 +1358,8 @@ def _translate(
         where = _cell_for(problem.location, paths)
         if (where.sheet, where.row, where.column) not in reported:
             # JSON syntax in a hint does not help someone filling cells.
-            hint = "" if "{" in problem.hint else problem.hint
-            errors.problems.append(Problem(where, problem.message, hint))
+            hint = "" if "{" in problem.hint else problem.hint_code
+            errors.problems.append(replace(problem, location=where, hint_code=hint))
 
 
 def _cell_for(location: Location, paths: dict[tuple[str | int, ...], Location]) -> Location:

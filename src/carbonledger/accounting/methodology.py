@@ -68,19 +68,29 @@ class Methodology:
                 allowed = ", ".join(self.alternative_factor_sets) or "none"
                 errors.add(
                     ROOT.child("options").child("factor_set"),
-                    f"factor set {chosen!r} cannot be used with {self.ref}",
-                    f"alternatives: {allowed}",
+                    "factor-set-not-allowed",
+                    hint="alternatives",
+                    factor_set=repr(chosen),
+                    methodology=self.ref,
+                    alternatives=allowed,
                 )
         gwp = options.get("gwp", self.gwp)
         if gwp != self.gwp and not self.gwp_choice:
             errors.add(
-                ROOT.child("options").child("gwp"), f"{self.ref} fixes the GWP set to {self.gwp}"
+                ROOT.child("options").child("gwp"),
+                "gwp-fixed",
+                methodology=self.ref,
+                gwp=self.gwp,
             )
+            gwp = self.gwp
         elif gwp not in GWP_SETS:
             errors.add(
                 ROOT.child("options").child("gwp"),
-                f"unknown GWP set {gwp!r}",
-                f"one of {', '.join(GWP_SETS)}",
+                "unknown-value",
+                hint="one-of",
+                field="GWP set",
+                value=repr(gwp),
+                choices=", ".join(GWP_SETS),
             )
             gwp = self.gwp
         sets.append(GWP_SETS[str(gwp)])
@@ -94,8 +104,11 @@ class Methodology:
             if key not in allowed:
                 errors.add(
                     ROOT.child("options").child(key),
-                    f"unknown option {key!r} for {self.ref}",
-                    f"allowed: {', '.join(sorted(allowed))}",
+                    "unknown-value",
+                    hint="allowed",
+                    field="option",
+                    value=repr(key),
+                    allowed=", ".join(sorted(allowed)),
                 )
 
     def prepare(self, submission: Submission, table: FactorTable, errors: Collector) -> Context:
@@ -153,7 +166,9 @@ def get_methodology(ref: str) -> Methodology:
         return _REGISTRY[full]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
-        raise UnknownMethodologyError(f"unknown methodology {ref!r}; known: {known}") from None
+        raise UnknownMethodologyError(
+            "unknown-value", hint="one-of", field="methodology", value=repr(ref), choices=known
+        ) from None
 
 
 def all_methodologies() -> list[Methodology]:

@@ -30,6 +30,8 @@ from decimal import (
 )
 from typing import ParamSpec, TypeVar, cast
 
+from carbonledger.accounting.errors import CodedError
+
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -59,7 +61,7 @@ def exact(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 _CENTI = Decimal("0.01")
 
 
-class NotADecimalError(ValueError):
+class NotADecimalError(CodedError):
     """A value that should be a decimal number is not one."""
 
 
@@ -82,25 +84,22 @@ def to_decimal(value: object) -> Decimal:
             result = Decimal(text)
         except InvalidOperation:
             if not text.strip():
-                raise NotADecimalError("expected a number, got an empty string") from None
-            raise NotADecimalError(f"expected a number, got {value!r}") from None
+                raise NotADecimalError("empty", field="number") from None
+            raise NotADecimalError("not-a-number", value=repr(value)) from None
     elif kind is int:
         result = Decimal(cast(int, value))
     elif isinstance(value, bool):
-        raise NotADecimalError(f"expected a number, got {value!r}")
+        raise NotADecimalError("not-a-number", value=repr(value))
     elif isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
-        raise NotADecimalError(
-            f"got the binary float {value!r}; write numbers as JSON numbers parsed as "
-            "decimals, or as strings"
-        )
+        raise NotADecimalError("binary-float", value=repr(value))
     else:
-        raise NotADecimalError(f"expected a number, got {type(value).__name__}")
+        raise NotADecimalError("not-a-number", value=type(value).__name__)
     if not result.is_finite():
-        raise NotADecimalError(f"expected a finite number, got {value!r}")
+        raise NotADecimalError("not-a-number", value=repr(value))
     return result
 
 

@@ -172,21 +172,38 @@ class SourceType:
         key = self.material_key
         if key is None:
             if line.material is not None:
-                errors.add(line.location, f"source {self.name!r} takes no material")
+                errors.add(
+                    line.location, "source-takes-no", field="material", source=repr(self.name)
+                )
             return None
         if not line.material:
-            errors.add(line.where(key), f"{key} is required for source {self.name!r}")
+            errors.add(line.where(key), "required", field=key)
             return None
         material = line.material
         if self.material_template or self.material_choices:
             known = self._known(material, ctx)
             if not known and not self.accepts_unknown_material(line):
                 choices = self.materials(ctx)
-                errors.add(
-                    line.where(key),
-                    f"unknown {key} {material!r} for source {self.name!r}",
-                    f"one of: {', '.join(choices)}" + self.unknown_material_hint(),
-                )
+                measured = self.unknown_material_parameters()
+                if not measured:
+                    errors.add(
+                        line.where(key),
+                        "unknown-value",
+                        hint="one-of",
+                        field=key,
+                        value=repr(material),
+                        choices=", ".join(choices),
+                    )
+                else:
+                    errors.add(
+                        line.where(key),
+                        "unknown-value",
+                        hint="one-of-or-measured",
+                        field=key,
+                        value=repr(material),
+                        choices=", ".join(choices),
+                        parameters=measured,
+                    )
                 return None
         return material
 
@@ -204,10 +221,11 @@ class SourceType:
     def accepts_unknown_material(self, line: RawLine) -> bool:
         return self.material_override is not None and self.material_override in line.parameters
 
-    def unknown_material_hint(self) -> str:
+    def unknown_material_parameters(self) -> str:
+        """The measured parameters that stand in for an unknown material ("" for none)."""
         if self.material_override is None:
             return ""
-        return f"; or supply a measured parameters.{self.material_override}"
+        return f"parameters.{self.material_override}"
 
     def check_parameters(self, line: RawLine, errors: Collector) -> bool:
         if line.parameters.keys() <= self._params.keys():
@@ -218,8 +236,11 @@ class SourceType:
                 allowed = ", ".join(self._params) or "none"
                 errors.add(
                     line.where_param(name),
-                    f"unknown parameter {name!r} for source {self.name!r}",
-                    f"allowed: {allowed}",
+                    "unknown-value",
+                    hint="allowed",
+                    field="parameter",
+                    value=repr(name),
+                    allowed=allowed,
                 )
                 ok = False
         return ok
@@ -228,26 +249,43 @@ class SourceType:
         unit = unit or self.quantity_unit
         if unit is None:
             if line.quantity is not None:
-                errors.add(line.where("quantity"), f"source {self.name!r} takes no quantity")
+                errors.add(
+                    line.where("quantity"),
+                    "source-takes-no",
+                    field="quantity",
+                    source=repr(self.name),
+                )
             return None
         q = line.quantity
         if q is None:
             errors.add(
                 line.where("quantity"),
-                f"quantity is required ({self.quantity_label_en}, in {unit} or a convertible unit)",
+                "quantity-required",
+                label=self.quantity_label_en,
+                label_zh=self.quantity_label_zh,
+                unit=unit,
             )
             return None
         try:
             # convert() returns the value itself for the same unit; skip the call then
             value = q.value if q.unit == unit else convert(q.value, q.unit, unit)
         except UnitError as err:
-            errors.add(line.where("quantity"), str(err), f"{self.quantity_label_en} is in {unit}")
+            errors.add_error(
+                line.where("quantity"),
+                err,
+                hint="is-in-unit",
+                label=self.quantity_label_en,
+                label_zh=self.quantity_label_zh,
+                expected=unit,
+            )
             return None
         if value < 0:
             errors.add(
                 line.where("quantity"),
-                f"quantity must not be negative, got {q.value}",
-                "deductions have their own sources (exported_electricity, co2_recovered...)",
+                "negative",
+                hint="deductions",
+                field="quantity",
+                value=str(q.value),
             )
             return None
         return _new_tuple(Term, (self.quantity_symbol, value, unit, "input"))
@@ -274,18 +312,35 @@ class SourceType:
                     else convert(measured.value, measured.unit, unit)
                 )
             except UnitError as err:
-                errors.add(line.where_param(name), str(err), f"{spec.label_en} is in {unit}")
+                errors.add_error(
+                    line.where_param(name),
+                    err,
+                    hint="is-in-unit",
+                    label=spec.label_en,
+                    label_zh=spec.label_zh,
+                    expected=unit,
+                )
                 return None
             if spec.lo is not None and value < spec.lo:
                 errors.add(
                     line.where_param(name),
-                    f"{spec.label_en} must be at least {spec.lo} {unit}, got {value}",
+                    "below-minimum",
+                    label=spec.label_en,
+                    label_zh=spec.label_zh,
+                    limit=str(spec.lo),
+                    unit=unit,
+                    value=str(value),
                 )
                 return None
             if spec.hi is not None and value > spec.hi:
                 errors.add(
                     line.where_param(name),
-                    f"{spec.label_en} must be at most {spec.hi} {unit}, got {value}",
+                    "above-maximum",
+                    label=spec.label_en,
+                    label_zh=spec.label_zh,
+                    limit=str(spec.hi),
+                    unit=unit,
+                    value=str(value),
                 )
                 return None
             return _new_tuple(Term, (spec.symbol, value, unit, "measured"))
@@ -300,8 +355,12 @@ class SourceType:
         if spec.required if required is None else required:
             errors.add(
                 line.where_param(name),
-                f"{spec.label_en} ({spec.label_zh}) is required for this line",
-                f'give parameters.{name} as {{"value": ..., "unit": "{unit}"}}',
+                "parameter-required",
+                hint="give-parameter",
+                label=spec.label_en,
+                label_zh=spec.label_zh,
+                parameter=name,
+                unit=unit,
             )
         return None
 
@@ -462,8 +521,8 @@ class FuelCombustion(SourceType):
             and {"carbon_content", "oxidation_rate"} <= set(line.parameters)
         )
 
-    def unknown_material_hint(self) -> str:
-        return "; or supply measured ncv, carbon_content and oxidation_rate for another fuel"
+    def unknown_material_parameters(self) -> str:
+        return "ncv, carbon_content, oxidation_rate"
 
     def activity_unit(self, line: RawLine, material: str, ctx: Context) -> str:
         """t for solid and liquid fuels, 10^4 Nm3 for gases: the denominator of the NCV."""
@@ -489,9 +548,13 @@ class FuelCombustion(SourceType):
                 spec = self._params[name]
                 errors.add(
                     line.where_param(name),
-                    f"the guideline requires a measured {spec.label_en} ({spec.label_zh}) "
-                    f"for {material}",
-                    f'give parameters.{name} as {{"value": ..., "unit": "{spec.unit}"}}',
+                    "measurement-required",
+                    hint="give-parameter",
+                    label=spec.label_en,
+                    label_zh=spec.label_zh,
+                    material=material,
+                    parameter=name,
+                    unit=spec.unit,
                 )
 
     def compute(self, line: RawLine, ctx: Context, errors: Collector) -> list[ResultLine]:
@@ -717,10 +780,7 @@ class Electricity(SourceType):
         ef = self.param(line, "emission_factor", None, ctx, errors) or ctx.electricity
         if ef is None:
             errors.add(
-                line.where_param("emission_factor"),
-                "no grid emission factor: the methodology found none for this submission",
-                "the methodology guide says which grid factor applies (a region option, or the "
-                "reporting year); or give parameters.emission_factor in tCO2/MWh",
+                line.where_param("emission_factor"), "no-grid-factor", hint="grid-factor-guide"
             )
         if ad is None or ef is None:
             return []
@@ -891,7 +951,12 @@ class AnodeConsumption(SourceType):
         if p is None or nc is None or s is None or a is None:
             return []
         if s.value + a.value >= 1:
-            errors.add(line.where("parameters"), "sulfur + ash content must be below 1")
+            errors.add(
+                line.where("parameters"),
+                "not-below-one",
+                field="sulfur + ash content",
+                value=str(s.value + a.value),
+            )
             return []
         pure = Term("(1−S−A)", ONE - s.value - a.value, "fraction", f"{s.origin}; {a.origin}")
         terms = (p, nc, pure, C_TO_CO2)
@@ -987,7 +1052,9 @@ class SF6Equipment(SourceType):
         if rec.value > cap.value:
             errors.add(
                 line.where_param("recovered"),
-                f"recovered ({rec.value} kg) exceeds the capacity ({cap.value} kg)",
+                "recovered-exceeds-capacity",
+                recovered=str(rec.value),
+                capacity=str(cap.value),
             )
             return []
         lost = Term("(REC_cap−REC_rec)", cap.value - rec.value, "kgSF6", "input")
@@ -1033,9 +1100,7 @@ class TransmissionLoss(SourceType):
         ef = self.param(line, "emission_factor", None, ctx, errors) or ctx.electricity
         if ef is None:
             errors.add(
-                line.where_param("emission_factor"),
-                "no grid emission factor for this submission",
-                "set options.grid_region or give parameters.emission_factor",
+                line.where_param("emission_factor"), "no-grid-factor", hint="grid-region-or-factor"
             )
         if ef is None or any(p is None for p in parts):
             return []
@@ -1044,8 +1109,9 @@ class TransmissionLoss(SourceType):
         if loss < 0:
             errors.add(
                 line.where("parameters"),
-                f"supplied + imported − exported − sold is negative ({loss} MWh)",
-                "check the four electricity quantities",
+                "transmission-loss-negative",
+                hint="check-electricity",
+                loss=str(loss),
             )
             return []
         return [self.result(line, ctx, (s, i, x, sold, ef), _MUL(loss, ef.value))]
@@ -1109,7 +1175,7 @@ class Clinker(SourceType):
             return []
         v = {k: t.value for k, t in vals.items() if t is not None}
         if v["cao_noncarbonate"] > v["cao"] or v["mgo_noncarbonate"] > v["mgo"]:
-            errors.add(line.where("parameters"), "non-carbonate oxide exceeds the total oxide")
+            errors.add(line.where("parameters"), "noncarbonate-exceeds-total")
             return []
         mass = q.value + v["kiln_dust"] + v["bypass_dust"]
         ef = CONTEXT.divide((v["cao"] - v["cao_noncarbonate"]) * 44, Decimal(56)) + CONTEXT.divide(
@@ -1196,7 +1262,12 @@ class CeramicRawMaterial(SourceType):
         u, w1, w2, e1, e2 = (t[n] for n in names)
         assert u and w1 and w2 and e1 and e2
         if w1.value + w2.value > 1:
-            errors.add(line.where("parameters"), "CaCO3 + MgCO3 content exceeds 1")
+            errors.add(
+                line.where("parameters"),
+                "above-one",
+                field="CaCO3 + MgCO3 content",
+                value=str(w1.value + w2.value),
+            )
             return []
         ef = _MUL(w1.value, e1.value) + _MUL(w2.value, e2.value)
         terms = (ad, u, w1, e1, w2, e2)
@@ -1339,8 +1410,11 @@ class Production(SourceType):
         if line.material not in self.products:
             errors.add(
                 line.where("product"),
-                f"unknown product {line.material!r}",
-                f"one of: {', '.join(self.products)}",
+                "unknown-value",
+                hint="one-of",
+                field="product",
+                value=repr(line.material),
+                choices=", ".join(self.products),
             )
             return None
         return line.material

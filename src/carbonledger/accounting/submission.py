@@ -160,30 +160,30 @@ def parse_json_text(text: str | bytes) -> Any:
         return json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as err:
         raise InputError.at(
-            ROOT, f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
+            ROOT, "invalid-json", error=err.msg, line=err.lineno, column=err.colno
         ) from None
 
 
 def _text(value: object, loc: Location, errors: Collector, what: str, required: bool) -> str:
     if value is None:
         if required:
-            errors.add(loc, f"{what} is required")
+            errors.add(loc, "required", field=what)
         return ""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        errors.add(loc, f"{what} must be text, got {type(value).__name__}")
+        errors.add(loc, "not-text", field=what, value=type(value).__name__)
         return ""
     text = value.strip()
     if required and not text:
-        errors.add(loc, f"{what} must not be empty")
+        errors.add(loc, "empty", field=what)
     return text
 
 
 def _identifier(value: object, loc: Location, errors: Collector, what: str) -> str:
     text = _text(value, loc, errors, what, required=True)
     if text and not set(text) <= _ID_CHARS:
-        errors.add(loc, f"{what} {text!r} may contain only letters, digits, '-', '_' and '.'")
+        errors.add(loc, "bad-identifier", field=what, value=repr(text))
     return text
 
 
@@ -194,32 +194,34 @@ def parse_quantity(
     if isinstance(value, Mapping):
         unknown = set(value) - {"value", "unit"}
         if unknown:
-            errors.add(loc, f"unexpected keys {sorted(unknown)}", "a quantity has value and unit")
+            errors.add(loc, "unexpected-keys", hint="quantity-keys", keys=str(sorted(unknown)))
         unit = value.get("unit", default_unit)
         raw = value.get("value")
     else:
         unit = default_unit
         raw = value
     if raw is None:
-        errors.add(loc.child("value") if isinstance(value, Mapping) else loc, "value is required")
+        errors.add(
+            loc.child("value") if isinstance(value, Mapping) else loc, "required", field="value"
+        )
         return None
     try:
         number = to_decimal(raw)
     except NotADecimalError as err:
-        errors.add(loc.child("value") if isinstance(value, Mapping) else loc, str(err))
+        errors.add_error(loc.child("value") if isinstance(value, Mapping) else loc, err)
         return None
     if unit is None or (isinstance(unit, str) and not unit.strip()):
-        errors.add(loc, "a unit is required", 'write {"value": ..., "unit": "t"}')
+        errors.add(loc, "required", hint="write-quantity", field="unit", unit="t")
         return None
     if not isinstance(unit, str):
-        errors.add(loc.child("unit"), "unit must be text")
+        errors.add(loc.child("unit"), "not-text", field="unit", value=type(unit).__name__)
         return None
     return Quantity(number, unit.strip())
 
 
 def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | None:
     if not isinstance(raw, Mapping):
-        errors.add(loc, "period is required", 'write {"year": 2024} or {"start": ..., "end": ...}')
+        errors.add(loc, "required", hint="write-period", field="period")
         return None
     if "year" in raw:
         try:
@@ -228,24 +230,24 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
             number = Decimal("NaN")
         # int() would silently truncate 2024.5 to 2024
         if not number.is_finite() or number != number.to_integral_value():
-            errors.add(loc.child("year"), "year must be a whole number such as 2024")
+            errors.add(loc.child("year"), "year-not-whole")
             return None
         year = int(number)
         if not 1990 <= year <= 2100:
-            errors.add(loc.child("year"), f"year {year} is outside 1990-2100")
+            errors.add(loc.child("year"), "year-out-of-range", year=year)
             return None
         return Period(date(year, 1, 1), date(year, 12, 31))
     try:
         start = date.fromisoformat(str(raw.get("start")))
         end = date.fromisoformat(str(raw.get("end")))
     except ValueError:
-        errors.add(loc, "start and end must be dates YYYY-MM-DD, or give year")
+        errors.add(loc, "period-dates-invalid")
         return None
     if end < start:
-        errors.add(loc.child("end"), "end is before start")
+        errors.add(loc.child("end"), "end-before-start")
         return None
     if start.year != end.year:
-        errors.add(loc, "a reporting period lies within one calendar year")
+        errors.add(loc, "period-spans-years")
         return None
     return Period(start, end)
 
@@ -383,7 +385,7 @@ def _checked_line(
     :func:`_fast_line` must agree with it on well-formed lines (tests compare the two).
     """
     if not isinstance(raw, Mapping):
-        errors.add(loc, "each line must be an object")
+        errors.add(loc, "not-an-object", field="line")
         return None
     before = len(errors.problems)
     line_id = _identifier(raw.get("id"), loc.child("id"), errors, "line id")
@@ -393,11 +395,14 @@ def _checked_line(
     if unknown:
         errors.add(
             loc,
-            f"unexpected keys {sorted(unknown)}",
-            f"a line has {', '.join(sorted(LINE_KEYS))} and one of {', '.join(MATERIAL_KEYS)}",
+            "unexpected-keys",
+            hint="line-keys",
+            keys=str(sorted(unknown)),
+            line_keys=", ".join(sorted(LINE_KEYS)),
+            material_keys=", ".join(MATERIAL_KEYS),
         )
     if len(materials) > 1:
-        errors.add(loc, f"a line names one material, got {materials}")
+        errors.add(loc, "several-materials", keys=str(materials))
     material = None
     if materials:
         key = materials[0]
@@ -408,7 +413,7 @@ def _checked_line(
     parameters: dict[str, Quantity] = {}
     params = raw.get("parameters", {})
     if not isinstance(params, Mapping):
-        errors.add(loc.child("parameters"), "parameters must be an object")
+        errors.add(loc.child("parameters"), "not-an-object", field="parameters")
     else:
         for name, value in params.items():
             q = parse_quantity(
@@ -430,20 +435,33 @@ def parse_submission_dict(raw: object) -> Submission:
     """
     errors = Collector()
     if not isinstance(raw, Mapping):
-        raise InputError.at(ROOT, "the submission must be a JSON object")
+        raise InputError.at(ROOT, "not-an-object", field="submission")
     schema = raw.get("schema", SCHEMA)
     if schema != SCHEMA:
-        errors.add(ROOT.child("schema"), f"unknown schema {schema!r}", f"expected {SCHEMA}")
+        errors.add(
+            ROOT.child("schema"),
+            "unknown-value",
+            hint="expected",
+            field="schema",
+            value=repr(schema),
+            expected=SCHEMA,
+        )
     # "guide" is the documentation a generated template carries; it is not input data
     known = {"schema", "guide", "enterprise", "period", "methodology", "options", "facilities"}
     unknown = set(raw) - known
     if unknown:
-        errors.add(ROOT, f"unexpected keys {sorted(unknown)}", f"allowed: {sorted(known)}")
+        errors.add(
+            ROOT,
+            "unexpected-keys",
+            hint="allowed",
+            keys=str(sorted(unknown)),
+            allowed=str(sorted(known)),
+        )
     ent_raw = raw.get("enterprise")
     loc = ROOT.child("enterprise")
     enterprise = Enterprise(name="")
     if not isinstance(ent_raw, Mapping):
-        errors.add(loc, "enterprise is required", 'write {"name": "..."}')
+        errors.add(loc, "required", hint="write-enterprise", field="enterprise")
     else:
         enterprise = Enterprise(
             name=_text(ent_raw.get("name"), loc.child("name"), errors, "name", required=True),
@@ -462,30 +480,30 @@ def parse_submission_dict(raw: object) -> Submission:
     options_raw = raw.get("options", {})
     options: dict[str, object] = {}
     if not isinstance(options_raw, Mapping):
-        errors.add(ROOT.child("options"), "options must be an object")
+        errors.add(ROOT.child("options"), "not-an-object", field="options")
     else:
         options = {str(k): v for k, v in options_raw.items()}
     facilities: list[Facility] = []
     fac_raw = raw.get("facilities")
     floc = ROOT.child("facilities")
     if not isinstance(fac_raw, list) or not fac_raw:
-        errors.add(floc, "at least one facility with lines is required")
+        errors.add(floc, "none-given", field="facility with lines")
     else:
         seen_fac: set[str] = set()
         for i, fraw in enumerate(fac_raw):
             fl = floc.child(i)
             if not isinstance(fraw, Mapping):
-                errors.add(fl, "each facility must be an object")
+                errors.add(fl, "not-an-object", field="facility")
                 continue
             fid = _identifier(fraw.get("id"), fl.child("id"), errors, "facility id")
             if fid in seen_fac:
-                errors.add(fl.child("id"), f"duplicate facility id {fid!r}")
+                errors.add(fl.child("id"), "duplicate", field="facility id", value=repr(fid))
             seen_fac.add(fid)
             name = _text(fraw.get("name"), fl.child("name"), errors, "name", required=False)
             lines_raw = fraw.get("lines")
             lines: list[RawLine] = []
             if not isinstance(lines_raw, list) or not lines_raw:
-                errors.add(fl.child("lines"), "a facility needs at least one line")
+                errors.add(fl.child("lines"), "none-given", field="line")
             else:
                 seen_lines: set[str] = set()
                 # a document's paths carry no workbook cell, so each line's location is
@@ -497,7 +515,12 @@ def parse_submission_dict(raw: object) -> Submission:
                     if line is None:
                         continue
                     if line.id in seen_lines:
-                        errors.add(line.location.child("id"), f"duplicate line id {line.id!r}")
+                        errors.add(
+                            line.location.child("id"),
+                            "duplicate",
+                            field="line id",
+                            value=repr(line.id),
+                        )
                     seen_lines.add(line.id)
                     lines.append(line)
             facilities.append(Facility(fid, name or fid, lines))

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from carbonledger.accounting.errors import CodedError
 from carbonledger.accounting.numbers import CONTEXT
 
 
-class UnitError(ValueError):
+class UnitError(CodedError):
     """An unknown unit, or a conversion between different dimensions."""
 
 
@@ -50,6 +51,19 @@ class Unit:
         for name, power in self.dimension:
             parts.append(name if power == 1 else f"{name}^{power}")
         return " ".join(parts) or "dimensionless"
+
+    @property
+    def dimension_name_zh(self) -> str:
+        parts = []
+        for name, power in self.dimension:
+            word = _DIMENSIONS_ZH.get(name) or (
+                f"{name.removeprefix('mass ')} 质量" if name.startswith("mass ") else name
+            )
+            parts.append(word if power == 1 else f"{word}^{power}")
+        return "·".join(parts) or "无量纲"
+
+
+_DIMENSIONS_ZH = {"mass": "质量", "energy": "能量", "volume": "体积", "carbon": "碳"}
 
 
 _D = Decimal
@@ -140,7 +154,7 @@ def _simple(symbol: str, original: str) -> tuple[str, Decimal]:
         rest = symbol[len(prefix) :]
         if symbol.startswith(prefix) and rest[:1].isupper() and rest.isalnum():
             return (f"mass {rest}", scale)
-    raise UnitError(f"unknown unit {original!r}")
+    raise UnitError("unknown-value", field="unit", value=repr(original))
 
 
 def canonical_unit(symbol: str) -> str:
@@ -157,11 +171,11 @@ def canonical_unit(symbol: str) -> str:
 def parse_unit(symbol: str) -> Unit:
     """Parse a unit symbol such as ``t``, ``10^4 Nm3``, ``GJ/t`` or ``tCO2/MWh``."""
     if not isinstance(symbol, str) or not symbol.strip():
-        raise UnitError("a unit is required")
+        raise UnitError("required", field="unit")
     text = _normalise(symbol)
     parts = text.split("/")
     if len(parts) > 2 or not all(parts):
-        raise UnitError(f"unknown unit {symbol!r}: write compound units as 'a/b'")
+        raise UnitError("unknown-value", hint="compound-unit", field="unit", value=repr(symbol))
     powers: dict[str, int] = {}
     scale = _D(1)
     for index, part in enumerate(parts):
@@ -191,8 +205,13 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     dst = parse_unit(to_unit)
     if _canonical_dimension(src.dimension) != _canonical_dimension(dst.dimension):
         raise UnitError(
-            f"cannot convert {from_unit!r} ({src.dimension_name}) to {to_unit!r} "
-            f"({dst.dimension_name})"
+            "unit-incompatible",
+            unit=repr(from_unit),
+            dimension=src.dimension_name,
+            to_unit=repr(to_unit),
+            to_dimension=dst.dimension_name,
+            dimension_zh=src.dimension_name_zh,
+            to_dimension_zh=dst.dimension_name_zh,
         )
     if src.scale == dst.scale:
         return _ONE

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from carbonledger.accounting.errors import Problem as EngineProblem
 from carbonledger.ledger import LedgerError, RevertError
 from carbonledger.platform import problem_codes
 
@@ -100,6 +101,24 @@ def invalid(
 
 def forbidden(detail: str) -> Problem:
     return Problem(403, "forbidden", detail)
+
+
+def engine_entry(problem: EngineProblem, field: str) -> dict[str, Any]:
+    """An accounting-engine problem as an ``errors[]`` entry: its code as ``type``, the
+    values its sentence states as ``params``, and the sentence (and hint) in English
+    (``message``) and in Chinese (``message_zh``), so the UI shows the user's language."""
+    entry: dict[str, Any] = {
+        "field": field,
+        "type": problem.code,
+        "message": problem.message,
+        "message_zh": problem.message_zh,
+    }
+    if problem.params:
+        entry["params"] = dict(problem.params)
+    if problem.hint_code:
+        entry["hint"] = problem.hint
+        entry["hint_zh"] = problem.hint_zh
+    return entry
 
 
 def problem_response(problem: Problem, request: Request) -> JSONResponse:

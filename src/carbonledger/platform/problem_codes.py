@@ -299,8 +299,19 @@ def openapi_schemas() -> dict[str, Any]:
             "properties": {
                 "field": {"type": "string", "description": "e.g. `body:facilities.0.name`"},
                 "message": {"type": "string"},
-                "type": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "type": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "a ValidationType, a rule's own code, or (for the "
+                    "accounting engine's problems) the engine's code",
+                },
                 "params": {"type": "object", "additionalProperties": True},
+                "message_zh": {
+                    "type": "string",
+                    "description": "the message in Chinese (zh-CN), when the server has it "
+                    "(the accounting engine's problems); `message` is the English",
+                },
+                "hint": {"type": "string", "description": "what to do, in English"},
+                "hint_zh": {"type": "string", "description": "what to do, in Chinese"},
             },
         },
         "Problem": {

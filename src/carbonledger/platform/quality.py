@@ -472,8 +472,7 @@ def _engine_problems(checker: _Checker, err: InputError) -> None:
         path = _location_pointer(problem.location)
         if any(t == path or t.startswith(path + "/") or path.startswith(t + "/") for t in taken):
             continue
-        message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-        checker.add("invalid", "error", path, f"核算引擎不接受此数据: {message}", message)
+        checker.add("invalid", "error", path, problem.render("zh"), problem.render("en"))
 
 
 def _engine(

@@ -162,7 +162,7 @@ def test_unknown_fuel_without_measured_parameters_is_refused() -> None:
     (problem,) = err.value.problems
     assert str(problem.location) == "$.facilities[0].lines[0].fuel"
     assert "jet_kerosene" in problem.hint
-    assert "measured ncv, carbon_content and oxidation_rate" in problem.hint
+    assert "measured ncv, carbon_content, oxidation_rate" in problem.hint
 
 
 def test_negative_fuel_and_biomass_share_above_one_are_refused() -> None:

@@ -170,7 +170,9 @@ def test_carbonate_contents_summing_above_one_are_refused() -> None:
         calculate_dict(_doc(lines, grid_region="南方"))
     (problem,) = err.value.problems
     assert str(problem.location) == "$.facilities[0].lines[0].parameters"
-    assert "exceeds 1" in problem.message
+    assert problem.code == "above-one"
+    assert "CaCO3 + MgCO3 content is at most 1" in problem.message
+    assert "CaCO3 与 MgCO3 含量之和不能大于 1" in problem.message_zh
 
 
 def test_utilisation_above_one_and_missing_carbonate_content() -> None:

@@ -179,7 +179,8 @@ def test_recovered_more_than_capacity_and_missing_sold_are_located() -> None:
         "$.facilities[0].lines[1].parameters.sold",
     ]
     assert "exceeds the capacity" in problems[0].message
-    assert "售电量" in problems[1].message
+    assert "electricity sold to end users" in problems[1].message
+    assert "售电量" in problems[1].message_zh
 
 
 def test_negative_loss_and_unknown_region_are_refused() -> None:

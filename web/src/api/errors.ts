@@ -9,9 +9,15 @@ export type ProblemParams = Record<string, string | number>;
 
 export interface FieldProblem {
   field: string;
+  /** in English */
   message: string;
   type?: string | null;
   params?: ProblemParams;
+  /** the message in Chinese, when the server has it (the accounting engine's problems) */
+  message_zh?: string;
+  /** what to do, in English and in Chinese (the accounting engine's problems) */
+  hint?: string;
+  hint_zh?: string;
 }
 
 export interface ProblemDocument {
@@ -62,6 +68,16 @@ function paramsOf(v: unknown): ProblemParams | undefined {
   return out;
 }
 
+/** The texts in both languages an `errors[]` entry may carry besides its English message. */
+function textsOf(e: Record<string, unknown>): Pick<FieldProblem, "message_zh" | "hint" | "hint_zh"> {
+  const out: Pick<FieldProblem, "message_zh" | "hint" | "hint_zh"> = {};
+  for (const key of ["message_zh", "hint", "hint_zh"] as const) {
+    const v = e[key];
+    if (typeof v === "string" && v) out[key] = v;
+  }
+  return out;
+}
+
 /** An ApiError from whatever an error response carried (a problem document, or not). */
 export function toApiError(status: number, body: unknown): ApiError {
   if (isRecord(body)) {
@@ -77,6 +93,7 @@ export function toApiError(status: number, body: unknown): ApiError {
         message: typeof e.message === "string" ? e.message : "",
         type: typeof e.type === "string" ? e.type : null,
         params: paramsOf(e.params),
+        ...textsOf(e),
       }));
     }
     return new ApiError(status, doc);
@@ -111,6 +128,8 @@ export interface FieldMessage {
   type: string | null;
   message: string;
   params: ProblemParams;
+  /** the message in Chinese, when the server sent it (the accounting engine's problems) */
+  message_zh?: string;
 }
 
 /**
@@ -120,15 +139,15 @@ export interface FieldMessage {
 export function fieldMessages(err: ApiError): FieldMessage[] {
   const out: FieldMessage[] = [];
   const seen = new Set<string>();
-  const add = (field: string, message: string, type: string | null, params: ProblemParams) => {
+  const add = (field: string, message: string, type: string | null, params: ProblemParams, messageZh?: string) => {
     const name = formFieldPath(field);
     if (!name) return;
     const key = name.join(".");
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ name, leaf: String(name[name.length - 1]), code: err.code, type, message, params });
+    out.push({ name, leaf: String(name[name.length - 1]), code: err.code, type, message, params, ...(messageZh ? { message_zh: messageZh } : {}) });
   };
-  for (const e of err.errors) add(e.field, e.message, e.type ?? null, e.params ?? {});
+  for (const e of err.errors) add(e.field, e.message, e.type ?? null, e.params ?? {}, e.message_zh);
   if (err.field && out.length === 0) add(err.field, err.detail, null, err.params);
   return out;
 }

@@ -4694,10 +4694,17 @@ export interface components {
             /** @description e.g. `body:facilities.0.name` */
             field: string;
             message: string;
+            /** @description a ValidationType, a rule's own code, or (for the accounting engine's problems) the engine's code */
             type?: string | null;
             params?: {
                 [key: string]: unknown;
             };
+            /** @description the message in Chinese (zh-CN), when the server has it (the accounting engine's problems); `message` is the English */
+            message_zh?: string;
+            /** @description what to do, in English */
+            hint?: string;
+            /** @description what to do, in Chinese */
+            hint_zh?: string;
         };
         /**
          * Problem

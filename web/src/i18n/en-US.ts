@@ -1451,4 +1451,5 @@ export const enUS: Messages = {
   "relations.withdrawn": "{a} and {b} are no longer declared related",
   "error.relation-exists": "These organisations are already declared related",
   "error.no-settings": "Change a threshold",
+  "problem.more": "and {n} more",
 };

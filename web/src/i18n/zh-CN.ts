@@ -1446,6 +1446,7 @@ export const zhCN = {
   "relations.withdrawn": "已撤销 {a} 与 {b} 的关联声明",
   "error.relation-exists": "这两个单位已被声明为关联单位",
   "error.no-settings": "请修改至少一个阈值",
+  "problem.more": "另有 {n} 个问题",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -9,9 +9,34 @@
  */
 import type { FormInstance } from "antd";
 import { ApiError, fieldMessages, type FieldMessage, type ProblemParams } from "../api/errors";
-import type { I18n, Vars } from "../i18n";
+import type { I18n, Locale, Vars } from "../i18n";
 
-type Translate = Pick<I18n, "tx" | "fmt">;
+/** (the locale picks the server's own text where it sent one in both languages) */
+type Translate = Pick<I18n, "tx" | "fmt"> & Partial<Pick<I18n, "locale">>;
+
+/** A text the server sent in English and, where it has it, in Chinese (with a hint each). */
+export interface BilingualText {
+  message: string;
+  message_zh?: string;
+  hint?: string | null;
+  hint_zh?: string | null;
+}
+
+/**
+ * The server's own text in the user's language: the accounting engine's problems come
+ * with their sentence (and hint) in English and Chinese, from one catalogue on the server.
+ */
+export function localText(e: BilingualText, locale: Locale): { message: string; hint: string | null } {
+  if (locale === "zh-CN" && e.message_zh) return { message: e.message_zh, hint: e.hint_zh || null };
+  return { message: e.message, hint: e.hint || null };
+}
+
+/** {@link localText} as one line: the message, its hint in brackets. */
+export function localLine(e: BilingualText, locale: Locale): string {
+  const { message, hint } = localText(e, locale);
+  if (!hint) return message;
+  return locale === "zh-CN" ? `${message}（${hint}）` : `${message} (${hint})`;
+}
 
 export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
@@ -63,6 +88,8 @@ export function problemText(err: ApiError, i18n: Translate): string {
 
 /** The message shown under a field: the most specific translation there is. */
 export function fieldText(m: FieldMessage, i18n: Translate): string {
+  // the server's own sentence in the user's language (the accounting engine's problems)
+  if (m.message_zh && i18n.locale) return localText(m, i18n.locale).message;
   const vars = problemVars(m.params, i18n);
   if (m.type) {
     const specific = complete(`validation.${m.leaf}.${m.type}`, vars, i18n);

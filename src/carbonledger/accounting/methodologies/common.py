@@ -47,8 +47,11 @@ def select_regional_grid(ctx: Context, region: str | None, errors: Collector) ->
     if region not in GRID_REGIONS_2012:
         errors.add(
             ROOT.child("options").child("grid_region"),
-            f"unknown grid region {region!r}",
-            f"one of: {', '.join(GRID_REGIONS_2012)}",
+            "unknown-value",
+            hint="one-of",
+            field="grid region",
+            value=repr(region),
+            choices=", ".join(GRID_REGIONS_2012),
         )
         return
     ctx.electricity = ctx.factor_term(

@@ -73,8 +73,8 @@ class IpccCombustion(FuelCombustion):
     def accepts_unknown_material(self, line: RawLine) -> bool:
         return {"ef_co2", "ef_ch4", "ef_n2o"} <= set(line.parameters)
 
-    def unknown_material_hint(self) -> str:
-        return "; or supply ncv, ef_co2, ef_ch4 and ef_n2o for another fuel"
+    def unknown_material_parameters(self) -> str:
+        return "ncv, ef_co2, ef_ch4, ef_n2o"
 
     def calculate(
         self, line: RawLine, material: str | None, ctx: Context, errors: Collector
@@ -235,8 +235,13 @@ class IpccCombustion(FuelCombustion):
             if efs[gas.upper()] is None:
                 errors.add(
                     line.where_param(f"ef_{gas}"),
-                    f"no default {gas.upper()} factor for {material} ({sector})",
-                    f"give parameters.ef_{gas} in kg{gas.upper()}/TJ",
+                    "no-default-factor",
+                    hint="give-parameter-in",
+                    gas=gas.upper(),
+                    material=material,
+                    sector=sector,
+                    parameter=f"ef_{gas}",
+                    unit=f"kg{gas.upper()}/TJ",
                 )
         if fc is None or (ncv is None and not energy_input) or any(v is None for v in efs.values()):
             return []
@@ -282,14 +287,17 @@ class DirectGas(SourceType):
     def check_material(self, line: RawLine, ctx: Context, errors: Collector) -> str | None:
         gas = line.material
         if not gas:
-            errors.add(line.where("gas"), "gas is required")
+            errors.add(line.where("gas"), "required", field="gas")
             return None
         if gas != "CO2" and f"gwp.{gas}" not in ctx.factors:
             known = sorted(k.removeprefix("gwp.") for k in ctx.factors.keys_with_prefix("gwp."))
             errors.add(
                 line.where("gas"),
-                f"no GWP for gas {gas!r} in this GWP set",
-                f"one of: {', '.join(known)}",
+                "unknown-value",
+                hint="one-of",
+                field="gas",
+                value=repr(gas),
+                choices=", ".join(known),
             )
             return None
         return gas
@@ -339,12 +347,7 @@ class GhgElectricity(SourceType):
         market = self.param(line, "contractual_factor", None, ctx, errors) or ctx.electricity_market
         location = ctx.electricity
         if location is None or market is None:
-            errors.add(
-                line.location,
-                "no electricity factor for this submission",
-                "set options.grid_region and options.electricity_factor_year "
-                "(see the methodology guide)",
-            )
+            errors.add(line.location, "no-grid-factor", hint="electricity-options")
         if ad is None or location is None or market is None:
             return []
         chosen = str(ctx.options.get("scope2_method", "location"))
@@ -420,15 +423,21 @@ class GhgProtocolCorporate(Methodology):
         if method not in ("location", "market"):
             errors.add(
                 opts.child("scope2_method"),
-                f"unknown scope 2 method {method!r}",
-                "location or market",
+                "unknown-value",
+                hint="one-of",
+                field="scope 2 method",
+                value=repr(method),
+                choices="location, market",
             )
         sector = submission.options.get("combustion_sector", "manufacturing")
         if sector not in ("manufacturing", "energy"):
             errors.add(
                 opts.child("combustion_sector"),
-                f"unknown sector {sector!r}",
-                "manufacturing or energy",
+                "unknown-value",
+                hint="one-of",
+                field="sector",
+                value=repr(sector),
+                choices="manufacturing, energy",
             )
         region = submission.options.get("grid_region")
         if region is None:
@@ -437,7 +446,7 @@ class GhgProtocolCorporate(Methodology):
         try:
             year = int(str(raw_year))
         except ValueError:
-            errors.add(opts.child("electricity_factor_year"), "must be a year such as 2023")
+            errors.add(opts.child("electricity_factor_year"), "year-not-whole")
             return ctx
         key = f"electricity.average.{region}.{year}"
         ctx.electricity = ctx.factor_term("EF_location", key, "tCO2/MWh", opts)
@@ -445,14 +454,23 @@ class GhgProtocolCorporate(Methodology):
             years = [
                 y for y in ELECTRICITY_YEARS if f"electricity.average.{region}.{y}" in ctx.factors
             ]
-            hint = (
-                f"factors for {region} exist for {years}; set options.electricity_factor_year"
-                if years
-                else "use a region (华北, 东北, 华东, 华中, 西北, 南方, 西南), a province, or 全国"
-            )
-            errors.add(
-                opts.child("grid_region"), f"no electricity factor for {region} {year}", hint
-            )
+            if years:
+                errors.add(
+                    opts.child("grid_region"),
+                    "no-electricity-factor-for",
+                    hint="electricity-years",
+                    region=str(region),
+                    year=year,
+                    years=", ".join(str(y) for y in years),
+                )
+            else:
+                errors.add(
+                    opts.child("grid_region"),
+                    "no-electricity-factor-for",
+                    hint="electricity-regions",
+                    region=str(region),
+                    year=year,
+                )
         residual = f"electricity.excl_market_nonfossil.全国.{year}"
         ctx.electricity_market = ctx.factor_term("EF_residual", residual, "tCO2/MWh", opts)
         if ctx.electricity_market is None:

@@ -171,7 +171,7 @@ class MeeFuelCombustion(FuelCombustion):
         if material not in COAL_FUELS:
             for name in ("carbon_content_ar", "carbon_content_ad", "moisture_ar", "moisture_ad"):
                 if name in line.parameters:
-                    errors.add(line.where_param(name), f"{name} applies to coal only")
+                    errors.add(line.where_param(name), "coal-only", parameter=name)
             return super().calculate(line, material, ctx, errors)
         fc = self.quantity(line, errors, unit="t")
         # The guideline has one default oxidation rate for coal; the 2013 table's per-coal-type
@@ -202,8 +202,13 @@ class MeeFuelCombustion(FuelCombustion):
         if ncv is None or ncv.origin != "measured":
             errors.add(
                 line.where_param("ncv"),
-                "the MEE guideline requires a measured net calorific value for coal",
-                'give parameters.ncv as {"value": ..., "unit": "GJ/t"}',
+                "measurement-required",
+                hint="give-parameter",
+                label="net calorific value",
+                label_zh="低位发热量",
+                material="coal",
+                parameter="ncv",
+                unit="GJ/t",
             )
             return []
         cc = self.param(line, "carbon_content", material, ctx, errors, required=False)
@@ -234,7 +239,12 @@ class MeeFuelCombustion(FuelCombustion):
         if cad is None or mar is None or mad is None:
             return None
         if mad.value >= ONE:
-            errors.add(line.where_param("moisture_ad"), "must be below 1")
+            errors.add(
+                line.where_param("moisture_ad"),
+                "not-below-one",
+                field="moisture_ad",
+                value=str(mad.value),
+            )
             return None
         value = CONTEXT.divide(cad.value * (ONE - mar.value), ONE - mad.value)
         return Term("C_ar", value, "fraction", "measured (C_ad × (1−M_ar)/(1−M_ad))")

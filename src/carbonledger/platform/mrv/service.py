@@ -39,7 +39,14 @@ from carbonledger.platform.crypto import (
     wrap_key,
 )
 from carbonledger.platform.db import utcnow
-from carbonledger.platform.errors import Problem, conflict, forbidden, invalid, not_found
+from carbonledger.platform.errors import (
+    Problem,
+    conflict,
+    engine_entry,
+    forbidden,
+    invalid,
+    not_found,
+)
 from carbonledger.platform.gateway import run_as
 from carbonledger.platform.merkle import merkle_root
 from carbonledger.platform.mrv import repository as repo
@@ -173,14 +180,7 @@ def _json_field(location: Location) -> str:
 
 
 def _calculation_failed(err: InputError) -> Problem:
-    errors = [
-        {
-            "field": _json_field(p.location),
-            "message": p.message,
-            **({"hint": p.hint} if p.hint else {}),
-        }
-        for p in err.problems
-    ]
+    errors = [engine_entry(p, _json_field(p.location)) for p in err.problems]
     first = err.problems[0]
     return Problem(
         422,
@@ -304,12 +304,10 @@ def workbook_document(data: bytes) -> dict[str, Any]:
     except InputError as err:
         errors = [
             {
-                "field": "body:file",
+                **engine_entry(pr, "body:file"),
                 "sheet": pr.location.sheet,
                 "row": pr.location.row,
                 "column": pr.location.column,
-                "message": pr.message,
-                **({"hint": pr.hint} if pr.hint else {}),
             }
             for pr in err.problems
         ]

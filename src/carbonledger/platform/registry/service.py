@@ -22,7 +22,7 @@ from carbonledger.ledger import AllocationKind, BlockState, Signer, TxResult
 from carbonledger.platform.accounts.models import Organisation, OrgStatus
 from carbonledger.platform.compliance import service as compliance
 from carbonledger.platform.db import utcnow
-from carbonledger.platform.errors import Problem, conflict, invalid
+from carbonledger.platform.errors import Problem, conflict, engine_entry, invalid
 from carbonledger.platform.gateway import LedgerGateway, run_as
 from carbonledger.platform.registry import repository as repo
 from carbonledger.platform.registry.models import (
@@ -136,10 +136,7 @@ def _send(
 
 
 def _engine_problem(err: InputError, field: str) -> Problem:
-    errors = [
-        {"field": field, "path": str(pr.location), "message": pr.message, "hint": pr.hint}
-        for pr in err.problems
-    ]
+    errors = [{**engine_entry(pr, field), "path": str(pr.location)} for pr in err.problems]
     first = err.problems[0]
     return Problem(
         422,

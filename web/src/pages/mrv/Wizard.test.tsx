@@ -5,7 +5,10 @@ import { App } from "../../App";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { zhCN } from "../../i18n/zh-CN";
 import { WorkbookProblems } from "./Wizard";
-import { I18nProvider } from "../../i18n";
+import { I18nProvider, formatters } from "../../i18n";
+import { fieldMessages, toApiError } from "../../api/errors";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { fieldText } from "../../lib/problems";
 import { workbookProblems } from "./model";
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -134,5 +137,79 @@ describe("the Excel error table", () => {
     expect(within(row).getByText("F")).toBeInTheDocument();
     expect(within(row).getByText("type a plain number")).toBeInTheDocument();
     expect(screen.getByText(zhCN["mrv.excel.problems"].replace("{n}", "1"))).toBeInTheDocument();
+  });
+
+  // an engine problem as the server sends it: its code, params and both languages' texts
+  const ENGINE_PROBLEM = {
+    code: "workbook-invalid",
+    errors: [
+      {
+        field: "body:file",
+        sheet: "fuel_combustion",
+        row: 5,
+        column: "F",
+        type: "not-a-number",
+        params: { value: "'abc'" },
+        message: "expected a number, got 'abc'",
+        message_zh: "应为数值，实际为 'abc'",
+        hint: "type a plain number such as 1234.5",
+        hint_zh: "请填写普通数字，例如 1234.5",
+      },
+    ],
+  };
+
+  it("shows an engine problem in Chinese to a Chinese user", () => {
+    render(
+      <I18nProvider locale="zh-CN">
+        <WorkbookProblems problems={workbookProblems(ENGINE_PROBLEM)} />
+      </I18nProvider>,
+    );
+    const row = screen.getAllByRole("row")[1] as HTMLElement;
+    expect(within(row).getByText("应为数值，实际为 'abc'")).toBeInTheDocument();
+    expect(within(row).getByText("请填写普通数字，例如 1234.5")).toBeInTheDocument();
+    expect(within(row).queryByText(/expected a number/)).toBeNull();
+  });
+
+  it("shows it in English to an English user", () => {
+    render(
+      <I18nProvider locale="en-US">
+        <WorkbookProblems problems={workbookProblems(ENGINE_PROBLEM)} />
+      </I18nProvider>,
+    );
+    const row = screen.getAllByRole("row")[1] as HTMLElement;
+    expect(within(row).getByText("expected a number, got 'abc'")).toBeInTheDocument();
+    expect(within(row).getByText("type a plain number such as 1234.5")).toBeInTheDocument();
+    expect(within(row).queryByText(/应为数值/)).toBeNull();
+  });
+});
+
+describe("a calculation the engine refuses", () => {
+  it("lists the engine's problems in the user's language under the problem", () => {
+    const error = toApiError(422, {
+      code: "calculation-failed",
+      detail: "body:document.period.year: year 2300 is outside 1990-2100",
+      field: "body:document.period.year",
+      params: { count: 1 },
+      errors: [
+        {
+          field: "body:document.period.year",
+          type: "year-out-of-range",
+          params: { year: 2300 },
+          message: "year 2300 is outside 1990-2100",
+          message_zh: "年份 2300 不在 1990–2100 之间",
+        },
+      ],
+    });
+    render(
+      <I18nProvider locale="zh-CN">
+        <ProblemAlert error={error} />
+      </I18nProvider>,
+    );
+    expect(within(screen.getByTestId("engine-problems")).getByText("年份 2300 不在 1990–2100 之间")).toBeInTheDocument();
+    expect(screen.queryByText(/is outside/)).toBeNull();
+    const [m] = fieldMessages(error);
+    const i18n = { tx: (_k: string, fallback: string) => fallback, fmt: formatters("zh-CN") };
+    expect(fieldText(m!, { ...i18n, locale: "zh-CN" })).toBe("年份 2300 不在 1990–2100 之间");
+    expect(fieldText(m!, { ...i18n, locale: "en-US" })).toBe("year 2300 is outside 1990-2100");
   });
 });

@@ -11,7 +11,7 @@ import { call, type Schemas } from "../../api/client";
 import type { ApiError } from "../../api/errors";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { asApiError, problemText } from "../../lib/problems";
+import { asApiError, localLine, localText, problemText } from "../../lib/problems";
 import { useLoad } from "../../lib/useLoad";
 import { useSession } from "../../session";
 import { ActivityForm, type ActivityValues } from "./ActivityForm";
@@ -56,7 +56,7 @@ export function methodologyName(m: Methodology, locale: string) {
 
 /** Row-level problems of an Excel upload (sheet, row, column, message). */
 export function WorkbookProblems({ problems }: { problems: WorkbookProblem[] }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   if (problems.length === 0) return null;
   return (
     <Flex vertical gap={8} data-testid="workbook-problems">
@@ -74,12 +74,15 @@ export function WorkbookProblems({ problems }: { problems: WorkbookProblem[] }) 
           {
             title: t("mrv.excel.message"),
             dataIndex: "message",
-            render: (m: string, p) => (
-              <Flex vertical>
-                <Typography.Text>{m}</Typography.Text>
-                {p.hint ? <Typography.Text type="secondary">{p.hint}</Typography.Text> : null}
-              </Flex>
-            ),
+            render: (_: string, p) => {
+              const { message, hint } = localText(p, locale);
+              return (
+                <Flex vertical>
+                  <Typography.Text>{message}</Typography.Text>
+                  {hint ? <Typography.Text type="secondary">{hint}</Typography.Text> : null}
+                </Flex>
+              );
+            },
           },
         ]}
       />
@@ -168,7 +171,7 @@ export function Wizard({ draft, onChanged }: { draft?: Submission; onChanged?: (
     } catch (err) {
       const problem = asApiError(err);
       const placed = problem.errors
-        .map((e) => ({ name: formFieldOf(e.field, guide.data as MethodologyGuide), errors: [e.message] }))
+        .map((e) => ({ name: formFieldOf(e.field, guide.data as MethodologyGuide), errors: [localLine(e, i18n.locale)] }))
         .filter((f): f is { name: (string | number)[]; errors: string[] } => f.name !== null);
       if (placed.length) linesForm.setFields(placed as FieldList);
       if (problem.field === "body:document.period") setupForm.setFields([{ name: "year", errors: [problemText(problem, i18n)] }]);

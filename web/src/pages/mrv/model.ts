@@ -296,6 +296,9 @@ export interface WorkbookProblem {
   where: string | null;
   message: string;
   hint: string | null;
+  /** the message and hint in Chinese (the server sends both languages) */
+  message_zh?: string;
+  hint_zh?: string | null;
 }
 
 /**
@@ -316,6 +319,8 @@ export function workbookProblems(body: unknown): WorkbookProblem[] {
       where: inDocument ? field.slice("body:document".length).replace(/^\./, "") || null : null,
       message: typeof e.message === "string" ? e.message : "",
       hint: typeof e.hint === "string" && e.hint ? e.hint : null,
+      ...(typeof e.message_zh === "string" && e.message_zh ? { message_zh: e.message_zh } : {}),
+      ...(typeof e.hint_zh === "string" && e.hint_zh ? { hint_zh: e.hint_zh } : {}),
     };
   });
   // spreadsheet columns count in base 26: A..Z, AA..AZ, BA...
