@@ -14,6 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from coincurve import PrivateKey
 from eth_abi.exceptions import DecodingError
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -92,6 +93,8 @@ class Signer:
     def __init__(self, private_key: str | bytes) -> None:
         self.account: LocalAccount = Account.from_key(private_key)
         self.address: str = to_checksum_address(self.account.address)
+        # the secp256k1 key, parsed once (a market signs every order with it)
+        self.secp256k1 = PrivateKey(bytes(self.account.key))
 
     def __repr__(self) -> str:
         return f"Signer({self.address})"

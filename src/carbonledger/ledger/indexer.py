@@ -173,6 +173,9 @@ class Projector:
     def __init__(self, book: AddressBook) -> None:
         #: balance changes summed per row while a range of events is applied
         self._deltas: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, int]] | None = None
+        # within apply_all: placed orders' rows, inserted together before anything else
+        # touches the order table (a batch of signed orders places a hundred at once)
+        self._placed: list[dict[str, Any]] | None = None
         self.contract_of = {
             book.registry: "registry",
             book.coin: "coin",
@@ -244,11 +247,14 @@ class Projector:
         busy market block carries hundreds of events)."""
         rows: list[dict[str, Any]] = []
         self._deltas = {}
+        self._placed = []
         try:
             self._apply_events(conn, evs, rows)
+            self._insert_placed(conn)
             self._write_deltas(conn)
         finally:
             self._deltas = None
+            self._placed = None
         if rows:
             conn.execute(insert(events), rows)
 
@@ -267,7 +273,14 @@ class Projector:
             )
             handler = self.handlers.get((contract, ev.name))
             if handler is not None:
+                if self._placed and ev.name != "OrderPlaced":
+                    self._insert_placed(conn)
                 handler(conn, ev.args)
+
+    def _insert_placed(self, conn: Connection) -> None:
+        if self._placed:
+            conn.execute(insert(orders), self._placed)
+            self._placed = []
 
     # registry
     def _registered(self, conn: Connection, a: dict[str, Any]) -> None:
@@ -423,17 +436,19 @@ class Projector:
 
     # settlement
     def _order_placed(self, conn: Connection, a: dict[str, Any]) -> None:
-        conn.execute(
-            insert(orders).values(
-                order_id=a["order_id"],
-                owner=a["owner"],
-                side=a["side"],
-                vintage=a["vintage"],
-                remaining=_int(a["amount"]),
-                price=_int(a["price"]),
-                open=True,
-            )
-        )
+        row = {
+            "order_id": a["order_id"],
+            "owner": a["owner"],
+            "side": a["side"],
+            "vintage": a["vintage"],
+            "remaining": _int(a["amount"]),
+            "price": _int(a["price"]),
+            "open": True,
+        }
+        if self._placed is not None:
+            self._placed.append(row)  # inserted with the others of its range
+        else:
+            conn.execute(insert(orders).values(**row))
 
     def _order_cancelled(self, conn: Connection, a: dict[str, Any]) -> None:
         conn.execute(

@@ -118,11 +118,15 @@ class EscrowBatcher:
             int(time.time()) + INTENT_TTL_SECONDS,
         )
 
-    def submit(self, intent: OrderIntent, signature: bytes) -> Future[Placed]:
+    def submit(
+        self, intent: OrderIntent, signature: bytes, digest: bytes | None = None
+    ) -> Future[Placed]:
+        """Queue a signed intent (`digest`: its EIP-712 digest, when the caller has it)."""
         if self.stopping.is_set():
             raise RuntimeError("the escrow batcher is stopped")
-        settlement = self.gateway.suite.settlement
-        item = _Item(intent, signature, settlement.order_digest_local(intent))
+        if digest is None:
+            digest = self.gateway.suite.settlement.order_digest_local(intent)
+        item = _Item(intent, signature, digest)
         self.queue.put(item)
         return item.future
 
@@ -142,8 +146,11 @@ class EscrowBatcher:
         where it was placed or why the chain refused it."""
         settlement = self.gateway.suite.settlement
         intents = [self.intent(owner, *order) for order in orders]
-        signed = [(intent, settlement.sign_order(owner, intent)) for intent in intents]
-        futures = [self.submit(intent, signature) for intent, signature in signed]
+        digests = [settlement.order_digest_local(intent) for intent in intents]
+        futures = [
+            self.submit(intent, settlement.sign_digest(owner, digest), digest)
+            for intent, digest in zip(intents, digests, strict=True)
+        ]
         out: list[Placed | RevertError] = []
         for f in futures:
             try:
