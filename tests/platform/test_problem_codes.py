@@ -9,6 +9,7 @@ and tables. The web UI's vitest checks that each registered code is translated.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,19 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 import carbonledger
+from carbonledger.contracts.reasons import revert_reasons
 from carbonledger.market.engine import RejectCode
 from carbonledger.market.negotiated import BlockProblemCode
 from carbonledger.platform import errors
 from carbonledger.platform.compliance.service import REVERTS
 from carbonledger.platform.errors import HTTP_CODES, Problem, conflict, invalid
 from carbonledger.platform.market.service import engine_code
-from carbonledger.platform.problem_codes import CODES, VALIDATION_TYPES, placeholder
+from carbonledger.platform.problem_codes import (
+    CODES,
+    VALIDATION_TYPES,
+    openapi_schemas,
+    placeholder,
+)
 
 SRC = Path(carbonledger.__file__).parent
 ERRORS_MODULE = "carbonledger.platform.errors"
@@ -285,3 +292,35 @@ def test_the_openapi_document_lists_the_codes() -> None:
     assert schemas["ProblemCode"]["x-params"]["bad-lot"] == ["quantity_t", "lot_t"]
     assert schemas["ValidationType"]["enum"] == sorted(VALIDATION_TYPES)
     assert schemas["Problem"]["properties"]["code"] == {"$ref": "#/components/schemas/ProblemCode"}
+
+
+# -- the contracts' revert reasons (the `reason` of chain-rejected) --------------------------
+
+#: where a contract states a reason: an assert's message (on its line or wrapped in brackets
+#: on the next), a raise, or the message argument of a helper that asserts with it
+VY_ASSERT = re.compile(r'\bassert\s[^"#]*?,\s*\(?\s*"([^"]*)"')
+VY_RAISE = re.compile(r'\braise\s+"([^"]*)"')
+VY_HELPER = re.compile(r'self\._require_\w+\([^"()]*,\s*"([^"]*)"\)')
+VY_ASSERT_BY_NAME = re.compile(r"\bassert\s[^\n]*,\s*(\w+)\s*$", re.MULTILINE)
+
+
+def test_every_revert_reason_of_the_contracts_is_published() -> None:
+    """Read the reasons off the Vyper sources statement by statement (independently of
+    carbonledger.contracts.reasons): the OpenAPI document lists exactly these, so the web
+    UI's vitest fails for a reason it has no `revert.<contract>.<reason>` text for."""
+    found: set[str] = set()
+    for path in sorted((SRC / "contracts").glob("*.vy")):
+        source = path.read_text(encoding="utf-8")
+        here = set(VY_ASSERT.findall(source) + VY_RAISE.findall(source))
+        here |= set(VY_HELPER.findall(source))
+        # a message passed in a variable must come from a helper call the scan sees
+        for name in VY_ASSERT_BY_NAME.findall(source):
+            assert name == "message" and VY_HELPER.search(source), (path.name, name)
+        # each reason names its contract, the same in one file
+        assert len({r.split(": ", 1)[0] for r in here}) <= 1, (path.name, sorted(here))
+        found |= here
+    assert len(found) > 90
+    assert {"allowances: insufficient balance", "settlement: order intent expired"} <= found
+    assert "" not in found and all(": " in r for r in found)
+    assert set(revert_reasons()) == found
+    assert openapi_schemas()["ChainRevertReason"]["enum"] == sorted(found)

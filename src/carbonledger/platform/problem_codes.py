@@ -20,7 +20,10 @@ three checks keep it honest:
   when a code has no ``error.<code>`` text in zh-CN or en-US, when a translated detail
   (``error.<code>.detail``) uses a value the code never carries, or when a validation type
   has no ``validation.<type>`` text. Checking in the web UI reads the dictionaries as the
-  compiler does, rather than parsing TypeScript from Python.
+  compiler does, rather than parsing TypeScript from Python. The contracts' revert reasons
+  (the ``reason`` of ``chain-rejected``, read from the Vyper sources by
+  :mod:`carbonledger.contracts.reasons`) are published too (``ChainRevertReason``) and
+  checked the same way for a ``revert.<contract>.<reason>`` text.
 
 ``params`` carry the values the English detail states (amounts, limits, names) so the UI can
 put them into its own sentence. A param's name says its unit, and the UI formats it for
@@ -43,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from carbonledger.contracts.reasons import revert_reasons
 
 #: the unit suffixes of param names (longest first: ``_cents_per_t`` before ``_t``)
 UNIT_SUFFIXES = ("_cents_per_t", "_cents", "_bytes", "_bps", "_t")
@@ -76,7 +81,10 @@ CODES: dict[str, Code] = {
     "request-in-progress": _c("a request with this Idempotency-Key is still being processed"),
     "file-too-large": _c("the upload is larger than the server accepts", "limit_bytes"),
     # -- the chain -----------------------------------------------------------------------
-    "chain-rejected": _c("the chain refused the change", "reason"),
+    "chain-rejected": _c(
+        "the chain refused the change; `reason` is the contract's (see ChainRevertReason)",
+        "reason",
+    ),
     "chain-unavailable": _c("the chain did not answer"),
     "chain-not-configured": _c("this server runs without a chain"),
     "china-map-not-configured": _c("the operator has configured no reviewed map of China"),
@@ -291,6 +299,14 @@ def openapi_schemas() -> dict[str, Any]:
             "problem (pydantic's error types); `x-params` names its `params`.",
             "enum": sorted(VALIDATION_TYPES),
             "x-params": {t: list(p) for t, p in sorted(VALIDATION_TYPES.items())},
+        },
+        "ChainRevertReason": {
+            "title": "ChainRevertReason",
+            "type": "string",
+            "description": "The revert reasons the contracts can give: the `reason` of a "
+            "`chain-rejected` problem is one of these (in English; the web UI translates "
+            "them), or another text when the chain refused without a contract's reason.",
+            "enum": list(revert_reasons()),
         },
         "FieldProblem": {
             "title": "FieldProblem",

@@ -10,7 +10,7 @@ import { toApiError } from "../api/errors";
 import { fieldMessages } from "../api/errors";
 import { formatters, isMessageKey, translate, LOCALES, type Locale, type Vars } from "../i18n";
 import { zhCN } from "../i18n/zh-CN";
-import { fieldText, problemText, problemVars } from "./problems";
+import { fieldText, problemText, problemVars, revertKey } from "./problems";
 
 interface CodeSchema {
   enum: string[];
@@ -19,6 +19,7 @@ interface CodeSchema {
 const schemas = spec.components.schemas as unknown as Record<string, CodeSchema>;
 const codes = schemas.ProblemCode!;
 const validation = schemas.ValidationType!;
+const reasons = (schemas as unknown as Record<string, { enum: string[] }>).ChainRevertReason!.enum;
 
 const UNIT = /(_cents_per_t|_cents|_bytes|_bps|_t)$/;
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -73,6 +74,46 @@ describe("the platform's problem codes", () => {
         expect(named.filter((n) => !carried.has(n)), `${locale} validation.${t}`).toEqual([]);
       }
     }
+  });
+});
+
+describe("the contracts' revert reasons", () => {
+  it("are published (read from the contracts' sources by the platform)", () => {
+    expect(reasons.length).toBeGreaterThan(90);
+    expect(reasons).toContain("settlement: order intent expired");
+    expect(revertKey("coin: use the market's functions")).toBe("revert.coin.use-the-market-s-functions");
+    expect(revertKey("compliance: cap above 100%")).toBe("revert.compliance.cap-above-100");
+  });
+
+  it("each have a text in every language, under a key of its own", () => {
+    const wanted = reasons.map(revertKey);
+    expect(new Set(wanted).size, "two reasons share a key").toBe(reasons.length);
+    expect(wanted.filter((k) => !isMessageKey(k)), "add revert.<contract>.<reason> to zh-CN.ts and en-US.ts").toEqual([]);
+    const stale = keys.filter((k) => k.startsWith("revert.") && !wanted.includes(k));
+    expect(stale, "texts of reasons no contract gives").toEqual([]);
+    for (const locale of LOCALES) {
+      for (const k of wanted) expect(placeholders(translate(locale, k as keyof typeof zhCN)), `${locale} ${k}`).toEqual([]);
+    }
+  });
+
+  it("are shown in the user's language; an unknown reason as the chain said it", () => {
+    const known = toApiError(409, {
+      code: "chain-rejected",
+      detail: "the chain refused the change: allowances: insufficient balance",
+      params: { reason: "allowances: insufficient balance" },
+    });
+    expect(problemText(known, i18n("zh-CN"))).toBe("区块链拒绝了此操作（合约原因：该年份的配额余额不足）");
+    expect(problemText(known, i18n("en-US"))).toBe("The chain refused this change (contract reason: not enough allowances of this vintage)");
+    const unknown = toApiError(409, {
+      code: "chain-rejected",
+      detail: "the chain refused the change: market: gone fishing",
+      params: { reason: "market: gone fishing" },
+    });
+    expect(problemText(unknown, i18n("zh-CN"))).toBe("区块链拒绝了此操作（合约原因：market: gone fishing）");
+    expect(problemText(unknown, i18n("en-US"))).toBe("The chain refused this change (contract reason: market: gone fishing)");
+    // without a reason: the code's plain text
+    const bare = toApiError(409, { code: "chain-rejected", detail: "the chain refused the change: the transaction reverted without a reason" });
+    expect(problemText(bare, i18n("zh-CN"))).toBe("区块链拒绝了此操作");
   });
 });
 

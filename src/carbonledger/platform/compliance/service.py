@@ -90,7 +90,11 @@ def translate_revert(err: RevertError, field: str | None = None) -> Problem:
     """A Compliance/Allowances/Offsets revert as a 409 problem with its own code."""
     reason = err.reason or ""
     code, detail = REVERTS.get(reason, ("chain-rejected", f"the chain refused: {reason}"))
-    return Problem(409, code, f"{detail} (chain: {reason})", field=field)
+    # the UI shows its own text for a reason it knows (see carbonledger.contracts.reasons)
+    params: dict[str, str | int] | None = (
+        {"reason": reason} if code == "chain-rejected" and reason else None
+    )
+    return Problem(409, code, f"{detail} (chain: {reason})", field=field, params=params)
 
 
 def _deadline_time(gw: LedgerGateway, year: int) -> datetime | None:
