@@ -198,8 +198,10 @@ CODES: dict[str, Code] = {
 }
 
 #: The validation error types (pydantic's ``type`` in ``errors[]``) the request models can
-#: produce, with the values of their ``ctx`` the platform passes on as ``params``. The web
-#: UI shows ``validation.<type>`` for each (or a field's own ``validation.<field>.<type>``).
+#: produce, with the values of their ``ctx`` the platform passes on as ``params``, and the
+#: rules the platform checks itself (``errors.invalid(..., type=...)``, with their params
+#: named as the codes' are). The web UI shows ``validation.<type>`` for each (or a field's
+#: own ``validation.<field>.<type>``).
 VALIDATION_TYPES: dict[str, tuple[str, ...]] = {
     "missing": (),
     "extra_forbidden": (),
@@ -242,7 +244,40 @@ VALIDATION_TYPES: dict[str, tuple[str, ...]] = {
     "assertion_error": (),
     "bytes_type": (),
     "url_parsing": (),
+    # -- the platform's own rules (``invalid(..., type=...)``) ---------------------------
+    "utf8_too_long": ("size", "max_length"),  # bytes in UTF-8, as the chain stores them
+    "not_an_enterprise": ("org",),
+    "not_a_finance_institution": ("org",),
+    "not_an_enterprise_or_finance": ("org",),
+    "not_a_verifier": ("org",),
+    "verifier_not_active": ("org",),
+    "self_transfer": (),
+    "unknown_project": ("project",),
+    "duplicate_organisation": ("org",),
+    "amount_or_request": (),
+    "year_mismatch": ("year", "vintage"),
+    "no_allocation_figure": (),
+    "nothing_to_allocate": ("figure_t",),
+    "correction_year": ("year",),
+    "block_or_serials": (),
+    "range_reversed": ("first", "last"),
 }
+
+
+def validation_problems_with(type_: str | None, params: Mapping[str, Any] | None) -> list[str]:
+    """What is wrong with an ``errors[]`` entry of ``type_`` carrying ``params``."""
+    if type_ is None:
+        return ["an invalid-input problem must name its validation type"]
+    declared = VALIDATION_TYPES.get(type_)
+    if declared is None:
+        return [f"validation type {type_!r} is not registered in {__name__}.VALIDATION_TYPES"]
+    out = []
+    for name, value in (params or {}).items():
+        if name not in declared:
+            out.append(f"validation type {type_!r} declares no param {name!r}")
+        elif not isinstance(value, str | int) or isinstance(value, bool):
+            out.append(f"param {name!r} of {type_!r} must be a str or an int, not {value!r}")
+    return out
 
 
 def placeholder(name: str) -> str:

@@ -68,7 +68,7 @@ describe("the platform's problem codes", () => {
     const missing = validation.enum.filter((t) => !isMessageKey(`validation.${t}`));
     expect(missing, "add validation.<type> to zh-CN.ts and en-US.ts").toEqual([]);
     for (const t of validation.enum) {
-      const carried = new Set(validation["x-params"][t] ?? []);
+      const carried = new Set((validation["x-params"][t] ?? []).map((p) => p.replace(UNIT, "")));
       for (const locale of LOCALES) {
         const named = placeholders(translate(locale, `validation.${t}` as keyof typeof zhCN));
         expect(named.filter((n) => !carried.has(n)), `${locale} validation.${t}`).toEqual([]);
@@ -187,6 +187,63 @@ describe("problem texts", () => {
     // a problem at one field, values from the problem itself
     const taken = toApiError(409, { code: "year-taken", detail: "…", field: "body:year", params: { year: 2025 } });
     expect(fieldText(fieldMessages(taken)[0]!, i18n("zh-CN"))).toMatch(/^本企业已有 2025 年度的报告/);
+  });
+
+  it("show the platform's own rules at the field, with their values", () => {
+    const self = toApiError(422, {
+      code: "invalid-input",
+      detail: "a transfer needs another organisation as receiver",
+      field: "body:to_org_id",
+      errors: [{ field: "body:to_org_id", message: "a transfer needs another organisation as receiver", type: "self_transfer" }],
+    });
+    expect(fieldText(fieldMessages(self)[0]!, i18n("zh-CN"))).toBe("不能划转给本单位，请选择其他机构");
+    const mismatch = toApiError(422, {
+      code: "invalid-input",
+      detail: "the request is for 2024 but the batch allocates vintage 2025",
+      field: "body:items.0.request.year",
+      errors: [{ field: "body:items.0.request.year", message: "…", type: "year_mismatch", params: { year: 2024, vintage: 2025 } }],
+    });
+    expect(fieldText(fieldMessages(mismatch)[0]!, i18n("zh-CN"))).toBe("分配请求为 2024 年度，与本批次的配额年份 2025 不一致");
+    expect(fieldText(fieldMessages(mismatch)[0]!, i18n("en-US"))).toBe("The request is for 2024, but the batch allocates vintage 2025");
+    // a field's own text where it reads better; a value with its unit
+    const long = toApiError(422, {
+      code: "invalid-input",
+      detail: "…",
+      errors: [
+        { field: "body:document.methodology", message: "…", type: "utf8_too_long", params: { size: 40, max_length: 32 } },
+        { field: "body:beneficiary", message: "name the beneficiary of the retirement", type: "missing" },
+        { field: "body:items.0.request", message: "…", type: "nothing_to_allocate", params: { figure_t: 0 } },
+      ],
+    });
+    const [methodology, beneficiary, nothing] = fieldMessages(long);
+    expect(fieldText(methodology!, i18n("en-US"))).toBe("The methodology reference is 40 bytes long; the chain stores at most 32");
+    expect(fieldText(beneficiary!, i18n("zh-CN"))).toBe("请填写注销的受益方");
+    expect(fieldText(nothing!, i18n("zh-CN"))).toBe("核算得出的分配量为 0 吨，没有可分配的配额");
+  });
+
+  it("say a rule broken at a query parameter in the alert itself", () => {
+    const reversed = toApiError(422, {
+      code: "invalid-input",
+      detail: "first (9) is after last (3)",
+      field: "query:first",
+      errors: [{ field: "query:first", message: "first (9) is after last (3)", type: "range_reversed", params: { first: 9, last: 3 } }],
+    });
+    expect(problemText(reversed, i18n("zh-CN"))).toBe("起始序列号 9 大于结束序列号 3");
+    expect(problemText(reversed, i18n("en-US"))).toBe("The first serial number, 9, is after the last, 3");
+    const notEnterprise = toApiError(422, {
+      code: "invalid-input",
+      detail: "organisation 7 is not an enterprise",
+      field: "query:org_id",
+      errors: [{ field: "query:org_id", message: "organisation 7 is not an enterprise", type: "not_an_enterprise", params: { org: 7 } }],
+    });
+    expect(problemText(notEnterprise, i18n("zh-CN"))).toBe("机构 #7 不是控排企业");
+    // at a body field the form marks it; the alert says to look there
+    const atBody = toApiError(422, {
+      code: "invalid-input",
+      detail: "…",
+      errors: [{ field: "body:to_org_id", message: "…", type: "self_transfer" }],
+    });
+    expect(problemText(atBody, i18n("zh-CN"))).toBe(translate("zh-CN", "error.invalid-input"));
   });
 
   it("keep only string and number params from the server", () => {

@@ -8,7 +8,7 @@
  * the locale with its unit ("10 吨", "80.05 碳币/吨", "5%").
  */
 import type { FormInstance } from "antd";
-import { ApiError, fieldMessages, type FieldMessage, type ProblemParams } from "../api/errors";
+import { ApiError, fieldMessages, formFieldPath, type FieldMessage, type ProblemParams } from "../api/errors";
 import type { I18n, Locale, Vars } from "../i18n";
 
 /** (the locale picks the server's own text where it sent one in both languages) */
@@ -102,6 +102,13 @@ const REVERT_CODES = new Set(["chain-rejected"]);
 
 /** What went wrong, in the user's language when the code is known (with its values when it carries them). */
 export function problemText(err: ApiError, i18n: Translate): string {
+  // one rule broken at a field no form shows (a query or path parameter): its own text,
+  // rather than "check the marked fields"
+  const [only, ...others] = err.errors;
+  if (err.code === "invalid-input" && only?.type && others.length === 0 && !formFieldPath(only.field)) {
+    const rule = complete(`validation.${only.type}`, problemVars(only.params, i18n), i18n);
+    if (rule) return rule;
+  }
   const vars = problemVars(err.params, i18n);
   if (REVERT_CODES.has(err.code) && typeof vars.reason === "string") vars.reason = revertText(vars.reason, i18n);
   return complete(`error.${err.code}.detail`, vars, i18n) ?? i18n.tx(`error.${err.code}`, err.detail);
