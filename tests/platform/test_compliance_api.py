@@ -152,6 +152,9 @@ def test_the_contracts_cap_revert_becomes_a_409_naming_the_cap() -> None:
     assert "offset cap" in problem.detail
     other = translate_revert(RevertError("offsets: not block owner"))
     assert (other.status, other.code) == (409, "chain-rejected")
+    # the reason goes with it, for the UI to translate (revert.offsets.not-block-owner)
+    assert other.params == {"reason": "offsets: not block owner"}
+    assert problem.params is None
 
 
 def test_deficit_after_the_deadline_is_penalised_with_a_deduction_next_period(api: Api) -> None:

@@ -145,6 +145,8 @@ def test_histories_of_allowances_serials_and_reports_verify_against_the_chain(ap
     )
     bad = b.get("/api/v1/explorer/offsets/history", params={"first": 9, "last": 3})
     assert bad.status_code == 422 and bad.json()["field"] == "query:first"
+    [entry] = bad.json()["errors"]
+    assert (entry["type"], entry["params"]) == ("range_reversed", {"first": 9, "last": 3})
 
     # a projection row that no longer matches its transaction fails verification
     retired = serials["items"][-1]

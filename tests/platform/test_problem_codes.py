@@ -9,6 +9,7 @@ and tables. The web UI's vitest checks that each registered code is translated.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,19 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 import carbonledger
+from carbonledger.contracts.reasons import revert_reasons
 from carbonledger.market.engine import RejectCode
 from carbonledger.market.negotiated import BlockProblemCode
 from carbonledger.platform import errors
 from carbonledger.platform.compliance.service import REVERTS
 from carbonledger.platform.errors import HTTP_CODES, Problem, conflict, invalid
 from carbonledger.platform.market.service import engine_code
-from carbonledger.platform.problem_codes import CODES, VALIDATION_TYPES, placeholder
+from carbonledger.platform.problem_codes import (
+    CODES,
+    VALIDATION_TYPES,
+    openapi_schemas,
+    placeholder,
+)
 
 SRC = Path(carbonledger.__file__).parent
 ERRORS_MODULE = "carbonledger.platform.errors"
@@ -39,7 +46,7 @@ MAKERS: dict[str, tuple[int | None, str | None, str | None]] = {
     "not_found": (None, None, "not-found"),
 }
 #: keywords of the makers that are not params
-NOT_PARAMS = {"status", "code", "detail", "title", "field", "errors", "headers", "params"}
+NOT_PARAMS = {"status", "code", "detail", "title", "field", "errors", "headers", "params", "type"}
 
 ENGINE_CODES = {engine_code(c) for c in RejectCode} | {engine_code(c) for c in BlockProblemCode}
 
@@ -64,6 +71,10 @@ class Site:
     function: tuple[str, str]
     code: str | None  # None: not a literal
     params: frozenset[str]
+    #: an `invalid(...)`'s validation type: its `type=` literal, "" when not a literal,
+    #: None when it gives none (or the site is not an `invalid`)
+    vtype: str | None = None
+    maker: str = ""
 
 
 def _makers_of(tree: ast.Module, module: str) -> tuple[dict[str, str], set[str]]:
@@ -143,7 +154,23 @@ def scan() -> list[Site]:
                 code = arg.value
             else:
                 code = None
-            sites.append(Site(f"{rel}:{node.lineno}", (rel, function), code, _params(node, maker)))
+            vtype: str | None = None
+            if maker == "invalid":
+                given = next((k.value for k in node.keywords if k.arg == "type"), None)
+                if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                    vtype = given.value
+                elif given is not None:
+                    vtype = ""
+            sites.append(
+                Site(
+                    f"{rel}:{node.lineno}",
+                    (rel, function),
+                    code,
+                    _params(node, maker),
+                    vtype,
+                    maker,
+                )
+            )
     return sites
 
 
@@ -182,13 +209,57 @@ def test_every_registered_code_is_raised_somewhere() -> None:
     assert set(CODES) - raised == set(), "registered codes nothing raises"
 
 
+def _declared(site: Site) -> set[str]:
+    if site.code == "invalid-input" and site.vtype is not None:
+        return set(VALIDATION_TYPES.get(site.vtype, ()))
+    return set(CODES[site.code].params) if site.code in CODES else set()
+
+
 def test_params_at_each_site_are_declared() -> None:
     wrong = {
-        s.where: sorted(s.params - set(CODES[s.code].params))
+        s.where: sorted(s.params - _declared(s))
         for s in SITES
-        if s.code in CODES and not s.params <= set(CODES[s.code].params)
+        if s.code in CODES and not s.params <= _declared(s)
     }
     assert wrong == {}
+
+
+def test_every_invalid_input_names_its_validation_type() -> None:
+    """`invalid(...)` without a code of its own must say which rule the field breaks
+    (``type="..."``, registered in VALIDATION_TYPES): the UI shows its text for the type,
+    where an English sentence alone would reach a Chinese user untranslated."""
+    invalids = [s for s in SITES if s.maker == "invalid"]
+    untyped = [s.where for s in invalids if s.code == "invalid-input" and s.vtype is None]
+    assert untyped == [], "give these invalid(...) calls a type= (see VALIDATION_TYPES)"
+    typed = {s.where: s.vtype for s in invalids if s.code == "invalid-input" and s.vtype}
+    assert len(typed) > 20
+    assert {w: t for w, t in typed.items() if t not in VALIDATION_TYPES} == {}
+    dynamic = [s.where for s in invalids if s.vtype == ""]
+    assert dynamic == [], "name the validation type as a string literal"
+
+
+def test_an_invalid_input_carries_its_type_and_values_as_an_entry() -> None:
+    problem = invalid(
+        "first (9) is after last (3)", "query:first", type="range_reversed", first=9, last=3
+    )
+    assert problem.code == "invalid-input" and problem.params is None
+    assert problem.errors == [
+        {
+            "field": "query:first",
+            "message": "first (9) is after last (3)",
+            "type": "range_reversed",
+            "params": {"first": 9, "last": 3},
+        }
+    ]
+    with pytest.raises(ValueError, match="must name its validation type"):
+        invalid("x", "body:a")
+    with pytest.raises(ValueError, match="not registered"):
+        invalid("x", "body:a", type="brand_new_rule")
+    with pytest.raises(ValueError, match="declares no param 'lot_t'"):
+        invalid("x", "body:a", type="self_transfer", lot_t=1)
+    # a code of its own: no type, its params on the problem
+    own = invalid("upload a file", "path:submission_id", "evidence-required")
+    assert (own.code, own.errors) == ("evidence-required", None)
 
 
 #: codes whose params name one value in either of two units (only one is sent)
@@ -216,7 +287,7 @@ def test_a_problem_checks_its_code_and_params() -> None:
         conflict("no-change", "x", lot_t=10)
     with pytest.raises(ValueError, match="must be an int"):
         Problem(422, "bad-lot", "x", params={"lot_t": "10"})
-    assert invalid("x", "body:a").params is None
+    assert invalid("x", "body:a", type="missing").params is None
 
 
 def test_params_go_into_the_body_and_detail_stays() -> None:
@@ -285,3 +356,35 @@ def test_the_openapi_document_lists_the_codes() -> None:
     assert schemas["ProblemCode"]["x-params"]["bad-lot"] == ["quantity_t", "lot_t"]
     assert schemas["ValidationType"]["enum"] == sorted(VALIDATION_TYPES)
     assert schemas["Problem"]["properties"]["code"] == {"$ref": "#/components/schemas/ProblemCode"}
+
+
+# -- the contracts' revert reasons (the `reason` of chain-rejected) --------------------------
+
+#: where a contract states a reason: an assert's message (on its line or wrapped in brackets
+#: on the next), a raise, or the message argument of a helper that asserts with it
+VY_ASSERT = re.compile(r'\bassert\s[^"#]*?,\s*\(?\s*"([^"]*)"')
+VY_RAISE = re.compile(r'\braise\s+"([^"]*)"')
+VY_HELPER = re.compile(r'self\._require_\w+\([^"()]*,\s*"([^"]*)"\)')
+VY_ASSERT_BY_NAME = re.compile(r"\bassert\s[^\n]*,\s*(\w+)\s*$", re.MULTILINE)
+
+
+def test_every_revert_reason_of_the_contracts_is_published() -> None:
+    """Read the reasons off the Vyper sources statement by statement (independently of
+    carbonledger.contracts.reasons): the OpenAPI document lists exactly these, so the web
+    UI's vitest fails for a reason it has no `revert.<contract>.<reason>` text for."""
+    found: set[str] = set()
+    for path in sorted((SRC / "contracts").glob("*.vy")):
+        source = path.read_text(encoding="utf-8")
+        here = set(VY_ASSERT.findall(source) + VY_RAISE.findall(source))
+        here |= set(VY_HELPER.findall(source))
+        # a message passed in a variable must come from a helper call the scan sees
+        for name in VY_ASSERT_BY_NAME.findall(source):
+            assert name == "message" and VY_HELPER.search(source), (path.name, name)
+        # each reason names its contract, the same in one file
+        assert len({r.split(": ", 1)[0] for r in here}) <= 1, (path.name, sorted(here))
+        found |= here
+    assert len(found) > 90
+    assert {"allowances: insufficient balance", "settlement: order intent expired"} <= found
+    assert "" not in found and all(": " in r for r in found)
+    assert set(revert_reasons()) == found
+    assert openapi_schemas()["ChainRevertReason"]["enum"] == sorted(found)

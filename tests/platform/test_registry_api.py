@@ -253,6 +253,8 @@ def test_offsets_issue_transfer_part_and_retire_with_a_certificate(api: Api) -> 
     long_name = {"block_id": moved["block_id"], "amount": 1, "beneficiary": "碳" * 22}
     too_long = buyer.post("/api/v1/registry/offsets/retirements", json=long_name)
     assert too_long.status_code == 422 and too_long.json()["field"] == "body:beneficiary"
+    [entry] = too_long.json()["errors"]
+    assert (entry["type"], entry["params"]) == ("utf8_too_long", {"size": 66, "max_length": 64})
     cert = buyer.ok(
         "POST",
         "/api/v1/registry/offsets/retirements",

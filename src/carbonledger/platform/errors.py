@@ -94,9 +94,29 @@ def conflict(code: str, detail: str, field: str | None = None, **params: str | i
 
 
 def invalid(
-    detail: str, field: str | None = None, code: str = "invalid-input", **params: str | int
+    detail: str,
+    field: str | None = None,
+    code: str = "invalid-input",
+    *,
+    type: str | None = None,  # the `type` of the errors[] entry
+    **params: str | int,
 ) -> Problem:
-    return Problem(422, code, detail, field=field, params=params or None)
+    """A 422. An ``invalid-input`` problem names the rule the field breaks: its ``type`` (a
+    :data:`~carbonledger.platform.problem_codes.VALIDATION_TYPES` entry, as a validation
+    error of the request models would) and the values the rule states, as the one entry of
+    ``errors`` — the UI shows its own text for the type (``validation.<type>``). A problem
+    with a code of its own carries its params itself."""
+    if code != "invalid-input":
+        return Problem(422, code, detail, field=field, params=params or None)
+    wrong = problem_codes.validation_problems_with(type, params)
+    if wrong:
+        if STRICT_CODES:
+            raise ValueError("; ".join(wrong))
+        log.error("unregistered validation type: %s", "; ".join(wrong))
+    entry: dict[str, Any] = {"field": field or "body", "message": detail, "type": type}
+    if params:
+        entry["params"] = dict(params)
+    return Problem(422, code, detail, field=field, errors=[entry])
 
 
 def forbidden(detail: str) -> Problem:

@@ -20,7 +20,10 @@ three checks keep it honest:
   when a code has no ``error.<code>`` text in zh-CN or en-US, when a translated detail
   (``error.<code>.detail``) uses a value the code never carries, or when a validation type
   has no ``validation.<type>`` text. Checking in the web UI reads the dictionaries as the
-  compiler does, rather than parsing TypeScript from Python.
+  compiler does, rather than parsing TypeScript from Python. The contracts' revert reasons
+  (the ``reason`` of ``chain-rejected``, read from the Vyper sources by
+  :mod:`carbonledger.contracts.reasons`) are published too (``ChainRevertReason``) and
+  checked the same way for a ``revert.<contract>.<reason>`` text.
 
 ``params`` carry the values the English detail states (amounts, limits, names) so the UI can
 put them into its own sentence. A param's name says its unit, and the UI formats it for
@@ -43,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from carbonledger.contracts.reasons import revert_reasons
 
 #: the unit suffixes of param names (longest first: ``_cents_per_t`` before ``_t``)
 UNIT_SUFFIXES = ("_cents_per_t", "_cents", "_bytes", "_bps", "_t")
@@ -76,7 +81,10 @@ CODES: dict[str, Code] = {
     "request-in-progress": _c("a request with this Idempotency-Key is still being processed"),
     "file-too-large": _c("the upload is larger than the server accepts", "limit_bytes"),
     # -- the chain -----------------------------------------------------------------------
-    "chain-rejected": _c("the chain refused the change", "reason"),
+    "chain-rejected": _c(
+        "the chain refused the change; `reason` is the contract's (see ChainRevertReason)",
+        "reason",
+    ),
     "chain-unavailable": _c("the chain did not answer"),
     "chain-not-configured": _c("this server runs without a chain"),
     "china-map-not-configured": _c("the operator has configured no reviewed map of China"),
@@ -190,8 +198,10 @@ CODES: dict[str, Code] = {
 }
 
 #: The validation error types (pydantic's ``type`` in ``errors[]``) the request models can
-#: produce, with the values of their ``ctx`` the platform passes on as ``params``. The web
-#: UI shows ``validation.<type>`` for each (or a field's own ``validation.<field>.<type>``).
+#: produce, with the values of their ``ctx`` the platform passes on as ``params``, and the
+#: rules the platform checks itself (``errors.invalid(..., type=...)``, with their params
+#: named as the codes' are). The web UI shows ``validation.<type>`` for each (or a field's
+#: own ``validation.<field>.<type>``).
 VALIDATION_TYPES: dict[str, tuple[str, ...]] = {
     "missing": (),
     "extra_forbidden": (),
@@ -234,7 +244,40 @@ VALIDATION_TYPES: dict[str, tuple[str, ...]] = {
     "assertion_error": (),
     "bytes_type": (),
     "url_parsing": (),
+    # -- the platform's own rules (``invalid(..., type=...)``) ---------------------------
+    "utf8_too_long": ("size", "max_length"),  # bytes in UTF-8, as the chain stores them
+    "not_an_enterprise": ("org",),
+    "not_a_finance_institution": ("org",),
+    "not_an_enterprise_or_finance": ("org",),
+    "not_a_verifier": ("org",),
+    "verifier_not_active": ("org",),
+    "self_transfer": (),
+    "unknown_project": ("project",),
+    "duplicate_organisation": ("org",),
+    "amount_or_request": (),
+    "year_mismatch": ("year", "vintage"),
+    "no_allocation_figure": (),
+    "nothing_to_allocate": ("figure_t",),
+    "correction_year": ("year",),
+    "block_or_serials": (),
+    "range_reversed": ("first", "last"),
 }
+
+
+def validation_problems_with(type_: str | None, params: Mapping[str, Any] | None) -> list[str]:
+    """What is wrong with an ``errors[]`` entry of ``type_`` carrying ``params``."""
+    if type_ is None:
+        return ["an invalid-input problem must name its validation type"]
+    declared = VALIDATION_TYPES.get(type_)
+    if declared is None:
+        return [f"validation type {type_!r} is not registered in {__name__}.VALIDATION_TYPES"]
+    out = []
+    for name, value in (params or {}).items():
+        if name not in declared:
+            out.append(f"validation type {type_!r} declares no param {name!r}")
+        elif not isinstance(value, str | int) or isinstance(value, bool):
+            out.append(f"param {name!r} of {type_!r} must be a str or an int, not {value!r}")
+    return out
 
 
 def placeholder(name: str) -> str:
@@ -291,6 +334,14 @@ def openapi_schemas() -> dict[str, Any]:
             "problem (pydantic's error types); `x-params` names its `params`.",
             "enum": sorted(VALIDATION_TYPES),
             "x-params": {t: list(p) for t, p in sorted(VALIDATION_TYPES.items())},
+        },
+        "ChainRevertReason": {
+            "title": "ChainRevertReason",
+            "type": "string",
+            "description": "The revert reasons the contracts can give: the `reason` of a "
+            "`chain-rejected` problem is one of these (in English; the web UI translates "
+            "them), or another text when the chain refused without a contract's reason.",
+            "enum": list(revert_reasons()),
         },
         "FieldProblem": {
             "title": "FieldProblem",

@@ -10,7 +10,7 @@ import { toApiError } from "../api/errors";
 import { fieldMessages } from "../api/errors";
 import { formatters, isMessageKey, translate, LOCALES, type Locale, type Vars } from "../i18n";
 import { zhCN } from "../i18n/zh-CN";
-import { fieldText, problemText, problemVars } from "./problems";
+import { fieldText, problemText, problemVars, revertKey } from "./problems";
 
 interface CodeSchema {
   enum: string[];
@@ -19,6 +19,7 @@ interface CodeSchema {
 const schemas = spec.components.schemas as unknown as Record<string, CodeSchema>;
 const codes = schemas.ProblemCode!;
 const validation = schemas.ValidationType!;
+const reasons = (schemas as unknown as Record<string, { enum: string[] }>).ChainRevertReason!.enum;
 
 const UNIT = /(_cents_per_t|_cents|_bytes|_bps|_t)$/;
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -67,12 +68,52 @@ describe("the platform's problem codes", () => {
     const missing = validation.enum.filter((t) => !isMessageKey(`validation.${t}`));
     expect(missing, "add validation.<type> to zh-CN.ts and en-US.ts").toEqual([]);
     for (const t of validation.enum) {
-      const carried = new Set(validation["x-params"][t] ?? []);
+      const carried = new Set((validation["x-params"][t] ?? []).map((p) => p.replace(UNIT, "")));
       for (const locale of LOCALES) {
         const named = placeholders(translate(locale, `validation.${t}` as keyof typeof zhCN));
         expect(named.filter((n) => !carried.has(n)), `${locale} validation.${t}`).toEqual([]);
       }
     }
+  });
+});
+
+describe("the contracts' revert reasons", () => {
+  it("are published (read from the contracts' sources by the platform)", () => {
+    expect(reasons.length).toBeGreaterThan(90);
+    expect(reasons).toContain("settlement: order intent expired");
+    expect(revertKey("coin: use the market's functions")).toBe("revert.coin.use-the-market-s-functions");
+    expect(revertKey("compliance: cap above 100%")).toBe("revert.compliance.cap-above-100");
+  });
+
+  it("each have a text in every language, under a key of its own", () => {
+    const wanted = reasons.map(revertKey);
+    expect(new Set(wanted).size, "two reasons share a key").toBe(reasons.length);
+    expect(wanted.filter((k) => !isMessageKey(k)), "add revert.<contract>.<reason> to zh-CN.ts and en-US.ts").toEqual([]);
+    const stale = keys.filter((k) => k.startsWith("revert.") && !wanted.includes(k));
+    expect(stale, "texts of reasons no contract gives").toEqual([]);
+    for (const locale of LOCALES) {
+      for (const k of wanted) expect(placeholders(translate(locale, k as keyof typeof zhCN)), `${locale} ${k}`).toEqual([]);
+    }
+  });
+
+  it("are shown in the user's language; an unknown reason as the chain said it", () => {
+    const known = toApiError(409, {
+      code: "chain-rejected",
+      detail: "the chain refused the change: allowances: insufficient balance",
+      params: { reason: "allowances: insufficient balance" },
+    });
+    expect(problemText(known, i18n("zh-CN"))).toBe("区块链拒绝了此操作（合约原因：该年份的配额余额不足）");
+    expect(problemText(known, i18n("en-US"))).toBe("The chain refused this change (contract reason: not enough allowances of this vintage)");
+    const unknown = toApiError(409, {
+      code: "chain-rejected",
+      detail: "the chain refused the change: market: gone fishing",
+      params: { reason: "market: gone fishing" },
+    });
+    expect(problemText(unknown, i18n("zh-CN"))).toBe("区块链拒绝了此操作（合约原因：market: gone fishing）");
+    expect(problemText(unknown, i18n("en-US"))).toBe("The chain refused this change (contract reason: market: gone fishing)");
+    // without a reason: the code's plain text
+    const bare = toApiError(409, { code: "chain-rejected", detail: "the chain refused the change: the transaction reverted without a reason" });
+    expect(problemText(bare, i18n("zh-CN"))).toBe("区块链拒绝了此操作");
   });
 });
 
@@ -146,6 +187,63 @@ describe("problem texts", () => {
     // a problem at one field, values from the problem itself
     const taken = toApiError(409, { code: "year-taken", detail: "…", field: "body:year", params: { year: 2025 } });
     expect(fieldText(fieldMessages(taken)[0]!, i18n("zh-CN"))).toMatch(/^本企业已有 2025 年度的报告/);
+  });
+
+  it("show the platform's own rules at the field, with their values", () => {
+    const self = toApiError(422, {
+      code: "invalid-input",
+      detail: "a transfer needs another organisation as receiver",
+      field: "body:to_org_id",
+      errors: [{ field: "body:to_org_id", message: "a transfer needs another organisation as receiver", type: "self_transfer" }],
+    });
+    expect(fieldText(fieldMessages(self)[0]!, i18n("zh-CN"))).toBe("不能划转给本单位，请选择其他机构");
+    const mismatch = toApiError(422, {
+      code: "invalid-input",
+      detail: "the request is for 2024 but the batch allocates vintage 2025",
+      field: "body:items.0.request.year",
+      errors: [{ field: "body:items.0.request.year", message: "…", type: "year_mismatch", params: { year: 2024, vintage: 2025 } }],
+    });
+    expect(fieldText(fieldMessages(mismatch)[0]!, i18n("zh-CN"))).toBe("分配请求为 2024 年度，与本批次的配额年份 2025 不一致");
+    expect(fieldText(fieldMessages(mismatch)[0]!, i18n("en-US"))).toBe("The request is for 2024, but the batch allocates vintage 2025");
+    // a field's own text where it reads better; a value with its unit
+    const long = toApiError(422, {
+      code: "invalid-input",
+      detail: "…",
+      errors: [
+        { field: "body:document.methodology", message: "…", type: "utf8_too_long", params: { size: 40, max_length: 32 } },
+        { field: "body:beneficiary", message: "name the beneficiary of the retirement", type: "missing" },
+        { field: "body:items.0.request", message: "…", type: "nothing_to_allocate", params: { figure_t: 0 } },
+      ],
+    });
+    const [methodology, beneficiary, nothing] = fieldMessages(long);
+    expect(fieldText(methodology!, i18n("en-US"))).toBe("The methodology reference is 40 bytes long; the chain stores at most 32");
+    expect(fieldText(beneficiary!, i18n("zh-CN"))).toBe("请填写注销的受益方");
+    expect(fieldText(nothing!, i18n("zh-CN"))).toBe("核算得出的分配量为 0 吨，没有可分配的配额");
+  });
+
+  it("say a rule broken at a query parameter in the alert itself", () => {
+    const reversed = toApiError(422, {
+      code: "invalid-input",
+      detail: "first (9) is after last (3)",
+      field: "query:first",
+      errors: [{ field: "query:first", message: "first (9) is after last (3)", type: "range_reversed", params: { first: 9, last: 3 } }],
+    });
+    expect(problemText(reversed, i18n("zh-CN"))).toBe("起始序列号 9 大于结束序列号 3");
+    expect(problemText(reversed, i18n("en-US"))).toBe("The first serial number, 9, is after the last, 3");
+    const notEnterprise = toApiError(422, {
+      code: "invalid-input",
+      detail: "organisation 7 is not an enterprise",
+      field: "query:org_id",
+      errors: [{ field: "query:org_id", message: "organisation 7 is not an enterprise", type: "not_an_enterprise", params: { org: 7 } }],
+    });
+    expect(problemText(notEnterprise, i18n("zh-CN"))).toBe("机构 #7 不是控排企业");
+    // at a body field the form marks it; the alert says to look there
+    const atBody = toApiError(422, {
+      code: "invalid-input",
+      detail: "…",
+      errors: [{ field: "body:to_org_id", message: "…", type: "self_transfer" }],
+    });
+    expect(problemText(atBody, i18n("zh-CN"))).toBe(translate("zh-CN", "error.invalid-input"));
   });
 
   it("keep only string and number params from the server", () => {

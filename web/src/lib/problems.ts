@@ -8,7 +8,7 @@
  * the locale with its unit ("10 吨", "80.05 碳币/吨", "5%").
  */
 import type { FormInstance } from "antd";
-import { ApiError, fieldMessages, type FieldMessage, type ProblemParams } from "../api/errors";
+import { ApiError, fieldMessages, formFieldPath, type FieldMessage, type ProblemParams } from "../api/errors";
 import type { I18n, Locale, Vars } from "../i18n";
 
 /** (the locale picks the server's own text where it sent one in both languages) */
@@ -80,9 +80,37 @@ function complete(key: string, vars: Vars, i18n: Translate): string | null {
   return i18n.tx(key, "", vars);
 }
 
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
+/**
+ * The message key of a contract's revert reason (the platform publishes them as
+ * ChainRevertReason): `"allowances: insufficient balance"` → `revert.allowances.insufficient-balance`.
+ */
+export function revertKey(reason: string): string {
+  const colon = reason.indexOf(":");
+  if (colon === -1) return `revert.${slug(reason)}`;
+  return `revert.${slug(reason.slice(0, colon))}.${slug(reason.slice(colon + 1))}`;
+}
+
+/** A contract's revert reason in the user's language; an unknown one as the chain said it. */
+export function revertText(reason: string, i18n: Translate): string {
+  return i18n.tx(revertKey(reason), reason);
+}
+
+/** the codes whose `reason` is a contract's revert reason */
+const REVERT_CODES = new Set(["chain-rejected"]);
+
 /** What went wrong, in the user's language when the code is known (with its values when it carries them). */
 export function problemText(err: ApiError, i18n: Translate): string {
+  // one rule broken at a field no form shows (a query or path parameter): its own text,
+  // rather than "check the marked fields"
+  const [only, ...others] = err.errors;
+  if (err.code === "invalid-input" && only?.type && others.length === 0 && !formFieldPath(only.field)) {
+    const rule = complete(`validation.${only.type}`, problemVars(only.params, i18n), i18n);
+    if (rule) return rule;
+  }
   const vars = problemVars(err.params, i18n);
+  if (REVERT_CODES.has(err.code) && typeof vars.reason === "string") vars.reason = revertText(vars.reason, i18n);
   return complete(`error.${err.code}.detail`, vars, i18n) ?? i18n.tx(`error.${err.code}`, err.detail);
 }
 

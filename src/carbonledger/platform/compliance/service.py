@@ -90,7 +90,11 @@ def translate_revert(err: RevertError, field: str | None = None) -> Problem:
     """A Compliance/Allowances/Offsets revert as a 409 problem with its own code."""
     reason = err.reason or ""
     code, detail = REVERTS.get(reason, ("chain-rejected", f"the chain refused: {reason}"))
-    return Problem(409, code, f"{detail} (chain: {reason})", field=field)
+    # the UI shows its own text for a reason it knows (see carbonledger.contracts.reasons)
+    params: dict[str, str | int] | None = (
+        {"reason": reason} if code == "chain-rejected" and reason else None
+    )
+    return Problem(409, code, f"{detail} (chain: {reason})", field=field, params=params)
 
 
 def _deadline_time(gw: LedgerGateway, year: int) -> datetime | None:
@@ -141,7 +145,12 @@ def status_of(platform: Platform, org_id: int, address: str, year: int) -> Statu
 def status(session: Session, platform: Platform, p: Principal, org_id: int, year: int) -> StatusOut:
     org = registry.visible_org(session, p, org_id)
     if org.kind != Kind.ENTERPRISE:
-        raise invalid(f"organisation {org_id} is not an enterprise", "query:org_id")
+        raise invalid(
+            f"organisation {org_id} is not an enterprise",
+            "query:org_id",
+            type="not_an_enterprise",
+            org=org_id,
+        )
     return status_of(platform, org.id, registry.account(org), year)
 
 
@@ -286,7 +295,9 @@ def surrender_offsets(
 def set_deadline(session: Session, platform: Platform, p: Principal, body: DeadlineIn) -> Deadline:
     if body.deadline.tzinfo is None:
         raise invalid(
-            "give the deadline with a time zone, e.g. 2025-12-31T23:59:59+08:00", "body:deadline"
+            "give the deadline with a time zone, e.g. 2025-12-31T23:59:59+08:00",
+            "body:deadline",
+            type="timezone_aware",
         )
     gw = platform.require_gateway()
     signer = platform.signer_for(session, p.org_id)
@@ -325,7 +336,12 @@ def penalise(session: Session, platform: Platform, p: Principal, body: PenaltyIn
     """Fine a deficit and deduct the shortfall from the next vintage (see the module doc)."""
     org = registry.visible_org(session, p, body.org_id)
     if org.kind != Kind.ENTERPRISE:
-        raise invalid(f"organisation {body.org_id} is not an enterprise", "body:org_id")
+        raise invalid(
+            f"organisation {body.org_id} is not an enterprise",
+            "body:org_id",
+            type="not_an_enterprise",
+            org=body.org_id,
+        )
     address = registry.account(org)
     st = status_of(platform, org.id, address, body.year)
     if st.status != "deficit":

@@ -209,9 +209,19 @@ def offset_history(
         subject = f"offset block {block_id} (serials {first}-{last})"
     else:
         if first is None or last is None:
-            raise invalid("give block_id, or both first and last serial numbers", "query:block_id")
+            raise invalid(
+                "give block_id, or both first and last serial numbers",
+                "query:block_id",
+                type="block_or_serials",
+            )
         if first > last:
-            raise invalid(f"first ({first}) is after last ({last})", "query:first")
+            raise invalid(
+                f"first ({first}) is after last ({last})",
+                "query:first",
+                type="range_reversed",
+                first=first,
+                last=last,
+            )
         subject = f"offset serials {first}-{last}"
     spans: dict[int, tuple[int, int]] = {}
     events: list[dict[str, Any]] = []

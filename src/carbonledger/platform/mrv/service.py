@@ -207,6 +207,9 @@ def methodology_id_bytes(ref: str) -> bytes:
         raise invalid(
             f"methodology reference {ref!r} is longer than 32 bytes and cannot go on chain",
             "body:document.methodology",
+            type="utf8_too_long",
+            size=len(raw),
+            max_length=32,
         )
     return raw
 
@@ -231,6 +234,8 @@ def _apply_document(
         raise invalid(
             f"a correction is for the same reporting year {keep_year}, not {year}",
             "body:document.period",
+            type="correction_year",
+            year=keep_year,
         )
     methodology_id_bytes(report.methodology)
     for other in repo.same_year(session, p.org_id, year):
@@ -668,9 +673,19 @@ def assign(
     require(sub, "assign")
     verifier = repo.organisation(session, verifier_id)
     if verifier is None or verifier.kind != Kind.VERIFIER:
-        raise invalid(f"organisation {verifier_id} is not a verifier", "body:verifier_id")
+        raise invalid(
+            f"organisation {verifier_id} is not a verifier",
+            "body:verifier_id",
+            type="not_a_verifier",
+            org=verifier_id,
+        )
     if verifier.status != OrgStatus.ACTIVE or verifier.address is None:
-        raise invalid(f"verifier {verifier_id} is not active", "body:verifier_id")
+        raise invalid(
+            f"verifier {verifier_id} is not active",
+            "body:verifier_id",
+            type="verifier_not_active",
+            org=verifier_id,
+        )
     assert sub.report_id is not None
     gateway = platform.require_gateway()
     report_id = sub.report_id

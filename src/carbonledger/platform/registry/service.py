@@ -82,6 +82,9 @@ def utf8_at_most(value: str, limit: int, field: str) -> str:
             f"{field.rsplit(':', maxsplit=1)[-1]} is {size} bytes in UTF-8; "
             f"the chain stores at most {limit}",
             field,
+            type="utf8_too_long",
+            size=size,
+            max_length=limit,
         )
     return value
 
@@ -102,8 +105,12 @@ def counterparty(
     """An organisation named as a receiver: it must exist, be active and on chain."""
     org = repo.any_org(session, org_id)
     if org is None or org.kind not in kinds:
-        wanted = " or ".join(k.value for k in kinds)
-        raise invalid(f"organisation {org_id} is not a known {wanted}", field)
+        detail = f"organisation {org_id} is not a known " + " or ".join(k.value for k in kinds)
+        if Kind.ENTERPRISE not in kinds:
+            raise invalid(detail, field, type="not_a_finance_institution", org=org_id)
+        if Kind.FINANCE in kinds:
+            raise invalid(detail, field, type="not_an_enterprise_or_finance", org=org_id)
+        raise invalid(detail, field, type="not_an_enterprise", org=org_id)
     if org.status != OrgStatus.ACTIVE or not org.on_chain or org.address is None:
         raise conflict(
             "receiver-not-active",
@@ -186,9 +193,15 @@ def _engine_amount(result: AllocationResult, kind: AllocationKindName, field: st
             f"the engine's result has no {kind} figure for this request "
             "(a pre-allocation or true-up needs base_year data)",
             field,
+            type="no_allocation_figure",
         )
     if figure <= 0:
-        raise invalid(f"the engine computed {figure} t for {kind}; nothing to allocate", field)
+        raise invalid(
+            f"the engine computed {figure} t for {kind}; nothing to allocate",
+            field,
+            type="nothing_to_allocate",
+            figure_t=figure,
+        )
     return figure
 
 
@@ -219,12 +232,19 @@ def allocate_batch(
         where = f"body:items[{i}]"
         if item.org_id in seen:
             raise invalid(
-                f"organisation {item.org_id} appears twice in the batch", f"{where}.org_id"
+                f"organisation {item.org_id} appears twice in the batch",
+                f"{where}.org_id",
+                type="duplicate_organisation",
+                org=item.org_id,
             )
         seen.add(item.org_id)
         org = counterparty(session, item.org_id, f"{where}.org_id")
         if (item.amount is None) == (item.request is None):
-            raise invalid("give either amount or request (an allocation request), not both", where)
+            raise invalid(
+                "give either amount or request (an allocation request), not both",
+                where,
+                type="amount_or_request",
+            )
         if item.amount is not None:
             plan.append((org, item.amount, "explicit", "", ""))
             continue
@@ -234,6 +254,9 @@ def allocate_batch(
                 f"the request is for {result.request.year} but the batch allocates vintage "
                 f"{body.vintage}",
                 f"{where}.request.year",
+                type="year_mismatch",
+                year=result.request.year,
+                vintage=body.vintage,
             )
         amount = _engine_amount(result, body.kind, f"{where}.request")
         plan.append((org, amount, result.request.method, result.result_digest, result.input_digest))
@@ -341,7 +364,11 @@ def transfer_allowances(
     me = _me(session, p)
     to = counterparty(session, to_org_id, "body:to_org_id")
     if to.id == me.id:
-        raise invalid("a transfer needs another organisation as receiver", "body:to_org_id")
+        raise invalid(
+            "a transfer needs another organisation as receiver",
+            "body:to_org_id",
+            type="self_transfer",
+        )
     have = repo.allowance_balance(session, repo.account(me), vintage)
     if have < amount:
         raise insufficient(f"t of vintage {vintage} allowances", have, amount, "body:amount")
@@ -389,7 +416,11 @@ def transfer_offsets(
     me = _me(session, p)
     to = counterparty(session, to_org_id, "body:to_org_id")
     if to.id == me.id:
-        raise invalid("a transfer needs another organisation as receiver", "body:to_org_id")
+        raise invalid(
+            "a transfer needs another organisation as receiver",
+            "body:to_org_id",
+            type="self_transfer",
+        )
     block = own_held_block(session, me, block_id, amount)
     gw = platform.require_gateway()
     res = _send(
@@ -417,7 +448,11 @@ def transfer_coin(
     me = _me(session, p)
     to = counterparty(session, to_org_id, "body:to_org_id", (Kind.ENTERPRISE, Kind.FINANCE))
     if to.id == me.id:
-        raise invalid("a transfer needs another organisation as receiver", "body:to_org_id")
+        raise invalid(
+            "a transfer needs another organisation as receiver",
+            "body:to_org_id",
+            type="self_transfer",
+        )
     have = repo.coin_balance(session, repo.account(me))
     if have < cents:
         raise insufficient("cents of carbon coin", have, cents, "body:amount_cents")
@@ -592,7 +627,12 @@ def register_project(
 def issue(session: Session, platform: Platform, p: Principal, body: IssuanceIn) -> IssuanceOut:
     project = repo.project(session, body.project_id)
     if project is None:
-        raise invalid(f"project {body.project_id} is not registered", "body:project_id")
+        raise invalid(
+            f"project {body.project_id} is not registered",
+            "body:project_id",
+            type="unknown_project",
+            project=body.project_id,
+        )
     developer = counterparty(session, project.developer_org_id, "body:project_id")
     gw = platform.require_gateway()
     res = _send(
@@ -622,7 +662,7 @@ def retire(session: Session, platform: Platform, p: Principal, body: RetireIn) -
     me = _me(session, p)
     beneficiary = utf8_at_most(body.beneficiary.strip(), 64, "body:beneficiary")
     if not beneficiary:
-        raise invalid("name the beneficiary of the retirement", "body:beneficiary")
+        raise invalid("name the beneficiary of the retirement", "body:beneficiary", type="missing")
     reason = utf8_at_most(body.reason, 128, "body:reason")
     block = own_held_block(session, me, body.block_id, body.amount)
     gw = platform.require_gateway()
