@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { testUser } from "../test/user";
 import { App } from "../App";
 import { createApi, memoryTokenStore } from "../api/client";
 import { enUS } from "../i18n/en-US";
@@ -35,7 +35,7 @@ describe("registration", () => {
       });
     });
     appAt("/register", fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await user.type(screen.getByLabelText(zhCN["field.organisation"]), "皖江测试水泥");
     await user.type(screen.getByLabelText(zhCN["field.creditCode"]), "91340000ma1ooooooo");
     await user.type(screen.getByLabelText(zhCN["field.username"]), "wj.test");
@@ -54,7 +54,7 @@ describe("registration", () => {
   it("checks the form before asking the server", async () => {
     const fetch = vi.fn(() => Promise.resolve(new Response("{}")));
     appAt("/register", fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await user.click(screen.getByRole("button", { name: zhCN["register.submit"] }));
     expect(await screen.findAllByText(zhCN["validation.required"])).not.toHaveLength(0);
     await user.type(screen.getByLabelText(zhCN["field.password"]), "long-password-1");
@@ -70,7 +70,7 @@ describe("sign-in", () => {
       Promise.resolve(problem(403, { code: "awaiting-approval", detail: "your registration is waiting for an admin's approval" })),
     );
     appAt("/login", fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await user.click(screen.getByText("EN"));
     await user.type(screen.getByLabelText(enUS["field.username"]), "someone");
     await user.type(screen.getByLabelText(enUS["field.password"]), "whatever-1");

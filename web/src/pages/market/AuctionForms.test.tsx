@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App as AntApp } from "antd";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { I18nProvider } from "../../i18n";
@@ -89,7 +90,7 @@ describe("opening an auction", { timeout: 120_000 }, () => {
       fetch,
       <CreateAuctionDialog open instruments={[CEA]} allowancesOf={(v) => (v === 2024 ? 50 : null)} onClose={vi.fn()} onDone={onDone} />,
     );
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     const next = screen.getByTestId("create-auction-ok");
     await fill(user, t["auction.quantityField"], "15");
     await fill(user, t["auction.reserveField"], "70.03");
@@ -133,7 +134,7 @@ describe("bidding in an auction", { timeout: 120_000 }, () => {
     const { sent, fetch } = recorder(() => json(201, placed));
     const onDone = vi.fn();
     wrap(fetch, <BidDialog auction={AUCTION} instrument={CEA} coinCents={1_000_000} onClose={vi.fn()} onDone={onDone} />);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     const next = screen.getByTestId("bid-ok");
 
     await fill(user, t["auction.bidPriceField"], "80.02");

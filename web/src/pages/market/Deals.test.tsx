@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App as AntApp } from "antd";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { I18nProvider } from "../../i18n";
@@ -73,7 +73,7 @@ describe("proposing a deal", { timeout: 120_000 }, () => {
         </AntApp>
       </I18nProvider>,
     );
-    const user = userEvent.setup({ delay: null, pointerEventsCheck: 0 });
+    const user = testUser();
     await user.click(await screen.findByRole("button", { name: new RegExp(t["market.deal.propose"]) }));
     const dialog = await screen.findByRole("dialog");
 

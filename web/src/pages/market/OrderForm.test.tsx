@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App as AntApp } from "antd";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { I18nProvider } from "../../i18n";
@@ -66,7 +67,7 @@ describe("the order form", { timeout: 120_000 }, () => {
   it("shows each rule at its field and sends nothing while one is broken", async () => {
     const fetch = vi.fn(() => Promise.resolve(new Response("{}")));
     renderForm(fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await fill(user, t["market.priceField"], "80.03");
     await fill(user, t["market.quantityField"], "15");
     await user.click(screen.getByTestId("order-submit"));
@@ -90,7 +91,7 @@ describe("the order form", { timeout: 120_000 }, () => {
   it("takes no price for a market order and never lets it rest", async () => {
     const fetch = vi.fn(() => Promise.resolve(new Response("{}")));
     renderForm(fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await fill(user, t["market.priceField"], "80.00");
     await user.click(screen.getByText(t["market.type.market"]));
     const price = screen.getByLabelText(t["market.priceField"]);
@@ -106,7 +107,7 @@ describe("the order form", { timeout: 120_000 }, () => {
 
   it("warns that a FOK order larger than the book will be rejected", async () => {
     renderForm(vi.fn());
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await fill(user, t["market.priceField"], "81.00");
     await fill(user, t["market.quantityField"], "40");
     await user.click(screen.getByText(t["market.tif.fok"]));
@@ -131,7 +132,7 @@ describe("the order form", { timeout: 120_000 }, () => {
       return answer;
     });
     const { onPlaced } = renderForm(fetch);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
     await fill(user, t["market.priceField"], "80.05");
     await fill(user, t["market.quantityField"], "100");
     await user.click(screen.getByTestId("order-submit"));

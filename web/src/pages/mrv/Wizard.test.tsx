@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App } from "../../App";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { zhCN } from "../../i18n/zh-CN";
@@ -72,7 +72,7 @@ describe("the reporting wizard", () => {
     window.history.pushState({}, "", "/app/mrv/new");
     const api = createApi({ baseUrl: "http://platform.test", tokens: memoryTokenStore({ access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 900 }), fetch });
     render(<App api={api} />);
-    const user = userEvent.setup({ delay: null });
+    const user = testUser();
 
     // getByRole is slow on a page of Ant Design; the fields are found by their form ids
     const byId = (id: string) => document.getElementById(id) as HTMLElement;

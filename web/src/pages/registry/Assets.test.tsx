@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App } from "../../App";
 import { createApi, memoryTokenStore } from "../../api/client";
 import { zhCN } from "../../i18n/zh-CN";
@@ -40,7 +40,7 @@ describe("transferring allowances", () => {
     const api = createApi({ baseUrl: "http://platform.test", tokens: memoryTokenStore({ access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 900 }), fetch });
     render(<App api={api} />);
     // antd keeps pointer-events off while a neighbouring table still loads
-    const user = userEvent.setup({ delay: null, pointerEventsCheck: 0 });
+    const user = testUser();
 
     const transfer = await screen.findByRole("button", { name: new RegExp(`${zhCN["registry.transfer.short"]}$`) }, { timeout: 20_000 });
     // free, locked by orders and held in total, for coin and for each vintage

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { testUser } from "../../test/user";
 import { App as AntApp } from "antd";
 import { createApi, memoryTokenStore } from "../../api/client";
 import type { ChoroplethProps } from "../../components/ChinaMapChart";
@@ -96,7 +96,7 @@ describe("the overview by province", () => {
     window.localStorage.setItem("carbonledger.locale", "en-US");
     renderPanel(() => json(MAP), "en-US");
     await screen.findByTestId("province-map");
-    const user = userEvent.setup({ delay: null, pointerEventsCheck: 0 });
+    const user = testUser();
     await user.click(screen.getByText(enUS["registry.overview.metric.obligation"]));
     await waitFor(() => expect(drawn.at(-1)?.max).toBe(900));
     const last = drawn.at(-1);
