@@ -110,8 +110,8 @@ def _parse_rows(set_ref: str, text: str, origin: str) -> dict[str, FactorRow]:
             raise FactorError(f"{where}: value of {key}: {err}") from None
         try:
             parse_unit(raw["unit"])
-        except UnitError as err:
-            raise FactorError(f"{where}: unit of {key}: {err}") from None
+        except UnitError as unit_err:  # its own name: mypyc types a name once per function
+            raise FactorError(f"{where}: unit of {key}: {unit_err}") from None
         sources = tuple(s.strip() for s in raw["source_ids"].split(";") if s.strip())
         if not sources or not raw["document"].strip():
             raise FactorError(f"{where}: {key} has no provenance (document and source_ids)")

@@ -92,7 +92,13 @@ def fraction(
 
 
 class SourceType:
-    """Base class: validation of material, quantity and parameters; subclasses calculate."""
+    """Base class: validation of material, quantity and parameters; subclasses calculate.
+
+    The settings below are instance attributes with class-level defaults, which a subclass
+    or a keyword argument overrides. A subclass declares an override with the base's type
+    (``material_key: str | None = "fuel"``): mypyc, which may compile these classes, takes
+    a bare assignment for a new attribute of a narrower type.
+    """
 
     name: str = ""
     category: str = "process"
@@ -377,9 +383,9 @@ class FactorTimesQuantity(SourceType):
     carbon out of a steel works (固碳产品, sign −1).
     """
 
-    material_key = "material"
-    material_template = "process.{material}.ef"
-    material_override = "emission_factor"
+    material_key: str | None = "material"
+    material_template: str | None = "process.{material}.ef"
+    material_override: str | None = "emission_factor"
     formula = "E = AD × EF"
     params: tuple[Param, ...] = (
         Param(
@@ -417,9 +423,9 @@ class FuelCombustion(SourceType):
     category = "fuel_combustion"
     label_en = "fossil fuel combustion"
     label_zh = "化石燃料燃烧"
-    material_key = "fuel"
-    material_template = "fuel.{material}.ncv"
-    quantity_unit = None  # depends on the fuel
+    material_key: str | None = "fuel"
+    material_template: str | None = "fuel.{material}.ncv"
+    quantity_unit: str | None = None  # depends on the fuel
     quantity_symbol = "FC"
     quantity_label_en = "fuel consumed"
     quantity_label_zh = "燃料消耗量"
@@ -670,6 +676,11 @@ class FuelCombustion(SourceType):
         return [self.result(line, ctx, terms, product(terms), material=material)]
 
 
+#: FuelCombustion's parameters, for subclasses that add their own (under mypyc an instance
+#: attribute cannot be read from the class)
+FUEL_COMBUSTION_PARAMS = FuelCombustion().params
+
+
 @lru_cache(maxsize=256)
 def _activity_unit_of(ncv_unit: str) -> str:
     denominators = [d for d, p in parse_unit(ncv_unit).dimension if p < 0]
@@ -695,7 +706,7 @@ class Electricity(SourceType):
     category = "purchased_electricity"
     label_en = "purchased electricity"
     label_zh = "净购入使用的电力"
-    quantity_unit = "MWh"
+    quantity_unit: str | None = "MWh"
     quantity_label_en = "electricity purchased"
     quantity_label_zh = "购入电量"
     formula = "E = AD × EF_grid"
@@ -735,7 +746,7 @@ class Heat(SourceType):
     category = "purchased_heat"
     label_en = "purchased heat"
     label_zh = "净购入使用的热力"
-    quantity_unit = "GJ"
+    quantity_unit: str | None = "GJ"
     quantity_label_en = "heat purchased"
     quantity_label_zh = "购入热量"
     formula = "E = AD × EF_heat"
@@ -772,8 +783,8 @@ class CarbonateUse(SourceType):
     name = "carbonate_use"
     label_en = "carbonate decomposition"
     label_zh = "碳酸盐分解"
-    material_key = "material"
-    material_template = "carbonate.{material}.ef"
+    material_key: str | None = "material"
+    material_template: str | None = "carbonate.{material}.ef"
     quantity_label_en = "raw material consumed"
     quantity_label_zh = "原料消耗量"
     formula = "E = AD × P × EF × F"
@@ -821,9 +832,9 @@ class CarbonMass(SourceType):
     name = "carbon_input"
     label_en = "carbon-containing raw material (mass balance input)"
     label_zh = "含碳原料投入(碳平衡)"
-    material_key = "material"
-    material_template = "carbon_content.{material}"
-    material_override = "carbon_content"
+    material_key: str | None = "material"
+    material_template: str | None = "carbon_content.{material}"
+    material_override: str | None = "carbon_content"
     formula = "E = AD × C × 44/12"
     params: tuple[Param, ...] = (
         Param(
@@ -968,7 +979,7 @@ class SF6Equipment(SourceType):
     gas = "SF6"
     label_en = "SF6 from retired or repaired equipment"
     label_zh = "六氟化硫设备修理与退役排放"
-    quantity_unit = "kgSF6"
+    quantity_unit: str | None = "kgSF6"
     quantity_symbol = "REC_cap"
     quantity_label_en = "SF6 capacity of the equipment"
     quantity_label_zh = "设备六氟化硫容量"
@@ -1005,7 +1016,7 @@ class TransmissionLoss(SourceType):
     category = "transmission_loss"
     label_en = "transmission and distribution losses"
     label_zh = "输配电损失"
-    quantity_unit = None
+    quantity_unit: str | None = None
     formula = "E = (EL_supplied + EL_imported − EL_exported − EL_sold) × EF_grid"
     params: tuple[Param, ...] = (
         Param("supplied", "EL_supplied", "MWh", "electricity supplied to the grid", "上网电量"),
@@ -1216,9 +1227,9 @@ class N2OProduction(SourceType):
     gas = "N2O"
     label_en = "N2O from nitric acid production"
     label_zh = "硝酸生产N2O排放"
-    material_key = "technology"
-    material_template = "nitric_acid.{material}.ef"
-    material_override = "emission_factor"
+    material_key: str | None = "technology"
+    material_template: str | None = "nitric_acid.{material}.ef"
+    material_override: str | None = "emission_factor"
     abatement_default: str | None = "nitric_acid.nscr.removal_rate"
     quantity_symbol = "P"
     quantity_label_en = "acid produced"
@@ -1285,7 +1296,7 @@ class CO2Recovered(SourceType):
     category = "co2_recovered"
     label_en = "CO2 recovered and supplied to others"
     label_zh = "CO2回收利用量"
-    quantity_unit = None
+    quantity_unit: str | None = None
     quantity_symbol = "Q"
     quantity_label_en = "CO2 recovered"
     quantity_label_zh = "CO2回收量"
@@ -1329,8 +1340,8 @@ class Production(SourceType):
     category = "production"
     label_en = "production data"
     label_zh = "生产数据"
-    material_key = "product"
-    quantity_unit = None
+    material_key: str | None = "product"
+    quantity_unit: str | None = None
     formula = ""
     #: product -> canonical unit
     products: Mapping[str, str] = {}
