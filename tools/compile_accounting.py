@@ -103,10 +103,16 @@ def build(jobs: int) -> None:
         return
     hashes = source_hashes()
     started = time.monotonic()
+    print("accounting engine: compiling with mypyc (1-2 minutes)...", flush=True)
     with tempfile.TemporaryDirectory(prefix="carbonledger-mypyc-") as tmp:
         work = Path(tmp)
         cwd = Path.cwd()
         os.chdir(SRC)  # mypyc names modules by their path from here
+        # mypyc's and the compiler's output go to a log, printed only if the build fails
+        log = (work / "build.log").open("w+")
+        saved = os.dup(1), os.dup(2)
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
         try:
             paths = [str(Path("carbonledger/accounting") / m) for m in MODULES]
             extensions = mypycify(
@@ -131,11 +137,24 @@ def build(jobs: int) -> None:
             dist.parse_command_line()
             dist.run_commands()
         except (Exception, SystemExit) as err:
-            os.chdir(cwd)
-            _record_unavailable(f"mypyc failed: {type(err).__name__}: {err}")
-            return
+            failure: BaseException | None = err
+        else:
+            failure = None
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
             os.chdir(cwd)
+        if failure is not None:
+            log.seek(0)
+            sys.stderr.write(log.read()[-4000:])
+            log.close()
+            _record_unavailable(f"mypyc failed: {type(failure).__name__}: {failure}")
+            return
+        log.close()
         built = work / "lib" / "carbonledger" / "accounting"
         staging = PACKAGE / "_native.new"
         shutil.rmtree(staging, ignore_errors=True)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from carbonledger.accounting import canonical
 from carbonledger.accounting.errors import FactorError
@@ -40,7 +40,7 @@ COLUMNS = (
     "note",
 )
 #: at most this many plans are kept per table; beyond it lines still compute, unplanned
-PLANS_MAX = 4096
+PLANS_MAX: Final = 4096
 STATUSES = frozenset({"official", "corrected", "derived", "secondary", "uncertain"})
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, reduce
 from operator import itemgetter
+from typing import Final
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
@@ -25,16 +26,16 @@ from carbonledger.accounting.numbers import CO2_PER_C, CONTEXT, ONE, ZERO
 from carbonledger.accounting.submission import Quantity, RawLine
 from carbonledger.accounting.units import UnitError, conversion_factor, convert, parse_unit
 
-_MUL = CONTEXT.multiply
-_VALUE = itemgetter(Term._fields.index("value"))
+_MUL: Final = CONTEXT.multiply
+_VALUE: Final = itemgetter(Term._fields.index("value"))
 #: builds a Term without the Python-level ``__new__`` a named tuple class generates (a
 #: frame per object); used for the terms every line creates
-_new_tuple = tuple.__new__
-C_TO_CO2 = Term("44/12", CO2_PER_C, "tCO2/tC", "constant")
-KG_TO_T = Decimal("0.001")
+_new_tuple: Final = tuple.__new__
+C_TO_CO2: Final = Term("44/12", CO2_PER_C, "tCO2/tC", "constant")
+KG_TO_T: Final = Decimal("0.001")
 #: density of CO2 at normal conditions [t/10^4 Nm3] (1.977 kg/Nm3), used by the 化工
 #: guideline to turn recovered CO2 volume into mass
-CO2_DENSITY = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
+CO2_DENSITY: Final = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
 
 
 def product(terms: tuple[Term, ...]) -> Decimal:
@@ -128,9 +129,9 @@ class SourceType:
             if not hasattr(type(self), key):
                 raise TypeError(f"{type(self).__name__} has no setting {key!r}")
             setattr(self, key, value)
-        self._params: Mapping[str, Param] = {p.name: p for p in self.params}
+        self._params: dict[str, Param] = {p.name: p for p in self.params}
         # Terms are immutable, so a documented constant in its own unit is one shared Term
-        self._constant_terms: Mapping[str, Term] = {
+        self._constant_terms: dict[str, Term] = {
             p.name: Term(p.symbol, p.constant, p.unit, "default")
             for p in self.params
             if p.constant is not None

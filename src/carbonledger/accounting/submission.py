@@ -35,13 +35,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from carbonledger.accounting.errors import ROOT, Collector, InputError, Location, Problem
 from carbonledger.accounting.numbers import NotADecimalError, to_decimal
 
-SCHEMA = "carbonledger/activity-data@1"
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+SCHEMA: Final = "carbonledger/activity-data@1"
+_ID_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 class Quantity(NamedTuple):
@@ -211,8 +211,8 @@ class Submission:
 
 
 #: Keys a line may have besides its material key; the material key depends on the source.
-LINE_KEYS = frozenset({"id", "source", "quantity", "parameters", "note"})
-MATERIAL_KEYS = ("fuel", "material", "technology", "gas", "product")
+LINE_KEYS: Final = frozenset({"id", "source", "quantity", "parameters", "note"})
+MATERIAL_KEYS: Final = ("fuel", "material", "technology", "gas", "product")
 
 
 def parse_json_text(text: str | bytes) -> Any:
@@ -311,10 +311,10 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
     return Period(start, end)
 
 
-_LINE_FIELDS = LINE_KEYS | frozenset(MATERIAL_KEYS)
+_LINE_FIELDS: Final = LINE_KEYS | frozenset(MATERIAL_KEYS)
 #: builds a named tuple from its fields without the Python-level ``__new__`` the class
 #: generates (a frame per object); used where one is built for every line
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
@@ -354,7 +354,7 @@ def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
 #: a line's keys in document order -> its material key ("" for none), or None when the
 #: keys are not a well-formed line's (an unknown key, two material keys); filled as seen
 _SHAPES: dict[tuple[str, ...], str | None] = {}
-_SHAPES_MAX = 4096
+_SHAPES_MAX: Final = 4096
 
 
 def _shape(keys: tuple[str, ...]) -> str | None:
