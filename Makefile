@@ -38,7 +38,16 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The accounting engine's calculation modules compiled with mypyc (the pinned mypy's), in
+# src/carbonledger/accounting/_native/ (not in git); rebuilt when one of them changes, about
+# 1-2 minutes on one core. Without a C compiler, or if mypyc fails, the MANIFEST says why
+# and the engine runs as pure Python (as it does with CARBONLEDGER_PURE_PYTHON=1).
+NATIVE_STAMP := src/carbonledger/accounting/_native/MANIFEST
+$(NATIVE_STAMP): $(STAMP) tools/compile_accounting.py \
+		$(wildcard src/carbonledger/accounting/*.py src/carbonledger/accounting/methodologies/*.py)
+	$(BIN)/python tools/compile_accounting.py
+
+install: $(STAMP) $(NATIVE_STAMP)
 
 run: install $(WEB_DIST)
 	$(BIN)/carbonledger run
@@ -157,4 +166,5 @@ lock: | $(BIN)/uv
 		--quiet -o requirements.lock
 
 clean:
+	rm -rf src/carbonledger/accounting/_native
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache web/node_modules web/dist web/test-results

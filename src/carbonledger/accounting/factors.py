@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from carbonledger.accounting import canonical
 from carbonledger.accounting.errors import FactorError
@@ -40,7 +40,7 @@ COLUMNS = (
     "note",
 )
 #: at most this many plans are kept per table; beyond it lines still compute, unplanned
-PLANS_MAX = 4096
+PLANS_MAX: Final = 4096
 STATUSES = frozenset({"official", "corrected", "derived", "secondary", "uncertain"})
 
 
@@ -110,8 +110,8 @@ def _parse_rows(set_ref: str, text: str, origin: str) -> dict[str, FactorRow]:
             raise FactorError(f"{where}: value of {key}: {err}") from None
         try:
             parse_unit(raw["unit"])
-        except UnitError as err:
-            raise FactorError(f"{where}: unit of {key}: {err}") from None
+        except UnitError as unit_err:  # its own name: mypyc types a name once per function
+            raise FactorError(f"{where}: unit of {key}: {unit_err}") from None
         sources = tuple(s.strip() for s in raw["source_ids"].split(";") if s.strip())
         if not sources or not raw["document"].strip():
             raise FactorError(f"{where}: {key} has no provenance (document and source_ids)")

@@ -141,6 +141,9 @@ _LATEST: dict[str, str] = {}
 
 
 def register(cls: type[Methodology]) -> type[Methodology]:
+    """Add a methodology to the registry; called after each class, not as a decorator
+    (mypyc compiles a decorated class as a plain Python class, which cannot subclass the
+    compiled :class:`Methodology`)."""
     instance = cls()
     if instance.ref in _REGISTRY:
         raise ValueError(f"methodology {instance.ref} registered twice")

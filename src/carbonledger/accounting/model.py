@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 #: Breakdown categories. Deductions carry negative emissions; memo items are reported but
 #: not added to the total (biogenic CO2, as the GHG Protocol requires).
@@ -24,7 +24,7 @@ CATEGORIES = {
         "scope 2 by the other method (memo, not in total)",
     ),
 }
-MEMO_CATEGORIES = frozenset({"biogenic", "scope2_alternative"})
+MEMO_CATEGORIES: Final = frozenset({"biogenic", "scope2_alternative"})
 
 
 class Term(NamedTuple):

@@ -28,15 +28,15 @@ from decimal import (
     InvalidOperation,
     localcontext,
 )
-from typing import ParamSpec, TypeVar, cast
+from typing import Final, ParamSpec, TypeVar, cast
 
 from carbonledger.accounting.errors import CodedError
 
-CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
-ZERO = Decimal(0)
-ONE = Decimal(1)
+CONTEXT: Final = Context(prec=34, rounding=ROUND_HALF_EVEN)
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
 #: Molecular-weight ratio used by the guidelines' formulas, at the policy's precision.
-CO2_PER_C = CONTEXT.divide(Decimal(44), Decimal(12))
+CO2_PER_C: Final = CONTEXT.divide(Decimal(44), Decimal(12))
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -58,7 +58,7 @@ def exact(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
-_CENTI = Decimal("0.01")
+_CENTI: Final = Decimal("0.01")
 
 
 class NotADecimalError(CodedError):

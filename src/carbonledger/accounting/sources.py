@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, reduce
 from operator import itemgetter
+from typing import Final
 
 from carbonledger.accounting.context import Context
 from carbonledger.accounting.errors import Collector
@@ -25,16 +26,16 @@ from carbonledger.accounting.numbers import CO2_PER_C, CONTEXT, ONE, ZERO
 from carbonledger.accounting.submission import Quantity, RawLine
 from carbonledger.accounting.units import UnitError, conversion_factor, convert, parse_unit
 
-_MUL = CONTEXT.multiply
-_VALUE = itemgetter(Term._fields.index("value"))
+_MUL: Final = CONTEXT.multiply
+_VALUE: Final = itemgetter(Term._fields.index("value"))
 #: builds a Term without the Python-level ``__new__`` a named tuple class generates (a
 #: frame per object); used for the terms every line creates
-_new_tuple = tuple.__new__
-C_TO_CO2 = Term("44/12", CO2_PER_C, "tCO2/tC", "constant")
-KG_TO_T = Decimal("0.001")
+_new_tuple: Final = tuple.__new__
+C_TO_CO2: Final = Term("44/12", CO2_PER_C, "tCO2/tC", "constant")
+KG_TO_T: Final = Decimal("0.001")
 #: density of CO2 at normal conditions [t/10^4 Nm3] (1.977 kg/Nm3), used by the 化工
 #: guideline to turn recovered CO2 volume into mass
-CO2_DENSITY = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
+CO2_DENSITY: Final = Term("ρCO2", Decimal("19.77"), "t/10^4Nm3", "constant")
 
 
 def product(terms: tuple[Term, ...]) -> Decimal:
@@ -92,7 +93,13 @@ def fraction(
 
 
 class SourceType:
-    """Base class: validation of material, quantity and parameters; subclasses calculate."""
+    """Base class: validation of material, quantity and parameters; subclasses calculate.
+
+    The settings below are instance attributes with class-level defaults, which a subclass
+    or a keyword argument overrides. A subclass declares an override with the base's type
+    (``material_key: str | None = "fuel"``): mypyc, which may compile these classes, takes
+    a bare assignment for a new attribute of a narrower type.
+    """
 
     name: str = ""
     category: str = "process"
@@ -122,9 +129,9 @@ class SourceType:
             if not hasattr(type(self), key):
                 raise TypeError(f"{type(self).__name__} has no setting {key!r}")
             setattr(self, key, value)
-        self._params: Mapping[str, Param] = {p.name: p for p in self.params}
+        self._params: dict[str, Param] = {p.name: p for p in self.params}
         # Terms are immutable, so a documented constant in its own unit is one shared Term
-        self._constant_terms: Mapping[str, Term] = {
+        self._constant_terms: dict[str, Term] = {
             p.name: Term(p.symbol, p.constant, p.unit, "default")
             for p in self.params
             if p.constant is not None
@@ -436,9 +443,9 @@ class FactorTimesQuantity(SourceType):
     carbon out of a steel works (固碳产品, sign −1).
     """
 
-    material_key = "material"
-    material_template = "process.{material}.ef"
-    material_override = "emission_factor"
+    material_key: str | None = "material"
+    material_template: str | None = "process.{material}.ef"
+    material_override: str | None = "emission_factor"
     formula = "E = AD × EF"
     params: tuple[Param, ...] = (
         Param(
@@ -476,9 +483,9 @@ class FuelCombustion(SourceType):
     category = "fuel_combustion"
     label_en = "fossil fuel combustion"
     label_zh = "化石燃料燃烧"
-    material_key = "fuel"
-    material_template = "fuel.{material}.ncv"
-    quantity_unit = None  # depends on the fuel
+    material_key: str | None = "fuel"
+    material_template: str | None = "fuel.{material}.ncv"
+    quantity_unit: str | None = None  # depends on the fuel
     quantity_symbol = "FC"
     quantity_label_en = "fuel consumed"
     quantity_label_zh = "燃料消耗量"
@@ -733,6 +740,11 @@ class FuelCombustion(SourceType):
         return [self.result(line, ctx, terms, product(terms), material=material)]
 
 
+#: FuelCombustion's parameters, for subclasses that add their own (under mypyc an instance
+#: attribute cannot be read from the class)
+FUEL_COMBUSTION_PARAMS = FuelCombustion().params
+
+
 @lru_cache(maxsize=256)
 def _activity_unit_of(ncv_unit: str) -> str:
     denominators = [d for d, p in parse_unit(ncv_unit).dimension if p < 0]
@@ -758,7 +770,7 @@ class Electricity(SourceType):
     category = "purchased_electricity"
     label_en = "purchased electricity"
     label_zh = "净购入使用的电力"
-    quantity_unit = "MWh"
+    quantity_unit: str | None = "MWh"
     quantity_label_en = "electricity purchased"
     quantity_label_zh = "购入电量"
     formula = "E = AD × EF_grid"
@@ -795,7 +807,7 @@ class Heat(SourceType):
     category = "purchased_heat"
     label_en = "purchased heat"
     label_zh = "净购入使用的热力"
-    quantity_unit = "GJ"
+    quantity_unit: str | None = "GJ"
     quantity_label_en = "heat purchased"
     quantity_label_zh = "购入热量"
     formula = "E = AD × EF_heat"
@@ -832,8 +844,8 @@ class CarbonateUse(SourceType):
     name = "carbonate_use"
     label_en = "carbonate decomposition"
     label_zh = "碳酸盐分解"
-    material_key = "material"
-    material_template = "carbonate.{material}.ef"
+    material_key: str | None = "material"
+    material_template: str | None = "carbonate.{material}.ef"
     quantity_label_en = "raw material consumed"
     quantity_label_zh = "原料消耗量"
     formula = "E = AD × P × EF × F"
@@ -881,9 +893,9 @@ class CarbonMass(SourceType):
     name = "carbon_input"
     label_en = "carbon-containing raw material (mass balance input)"
     label_zh = "含碳原料投入(碳平衡)"
-    material_key = "material"
-    material_template = "carbon_content.{material}"
-    material_override = "carbon_content"
+    material_key: str | None = "material"
+    material_template: str | None = "carbon_content.{material}"
+    material_override: str | None = "carbon_content"
     formula = "E = AD × C × 44/12"
     params: tuple[Param, ...] = (
         Param(
@@ -1033,7 +1045,7 @@ class SF6Equipment(SourceType):
     gas = "SF6"
     label_en = "SF6 from retired or repaired equipment"
     label_zh = "六氟化硫设备修理与退役排放"
-    quantity_unit = "kgSF6"
+    quantity_unit: str | None = "kgSF6"
     quantity_symbol = "REC_cap"
     quantity_label_en = "SF6 capacity of the equipment"
     quantity_label_zh = "设备六氟化硫容量"
@@ -1072,7 +1084,7 @@ class TransmissionLoss(SourceType):
     category = "transmission_loss"
     label_en = "transmission and distribution losses"
     label_zh = "输配电损失"
-    quantity_unit = None
+    quantity_unit: str | None = None
     formula = "E = (EL_supplied + EL_imported − EL_exported − EL_sold) × EF_grid"
     params: tuple[Param, ...] = (
         Param("supplied", "EL_supplied", "MWh", "electricity supplied to the grid", "上网电量"),
@@ -1287,9 +1299,9 @@ class N2OProduction(SourceType):
     gas = "N2O"
     label_en = "N2O from nitric acid production"
     label_zh = "硝酸生产N2O排放"
-    material_key = "technology"
-    material_template = "nitric_acid.{material}.ef"
-    material_override = "emission_factor"
+    material_key: str | None = "technology"
+    material_template: str | None = "nitric_acid.{material}.ef"
+    material_override: str | None = "emission_factor"
     abatement_default: str | None = "nitric_acid.nscr.removal_rate"
     quantity_symbol = "P"
     quantity_label_en = "acid produced"
@@ -1356,7 +1368,7 @@ class CO2Recovered(SourceType):
     category = "co2_recovered"
     label_en = "CO2 recovered and supplied to others"
     label_zh = "CO2回收利用量"
-    quantity_unit = None
+    quantity_unit: str | None = None
     quantity_symbol = "Q"
     quantity_label_en = "CO2 recovered"
     quantity_label_zh = "CO2回收量"
@@ -1400,8 +1412,8 @@ class Production(SourceType):
     category = "production"
     label_en = "production data"
     label_zh = "生产数据"
-    material_key = "product"
-    quantity_unit = None
+    material_key: str | None = "product"
+    quantity_unit: str | None = None
     formula = ""
     #: product -> canonical unit
     products: Mapping[str, str] = {}

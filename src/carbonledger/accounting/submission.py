@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from carbonledger.accounting.errors import ROOT, Collector, InputError, Location, Problem
 from carbonledger.accounting.numbers import NotADecimalError, to_decimal
 
-SCHEMA = "carbonledger/activity-data@1"
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+SCHEMA: Final = "carbonledger/activity-data@1"
+_ID_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 class Quantity(NamedTuple):
@@ -52,7 +52,11 @@ class Quantity(NamedTuple):
         return {"value": self.value, "unit": self.unit}
 
 
-@dataclass(slots=True)
+#: The dataclasses below write their own ``__init__`` (``init=False``), the one the dataclass
+#: would generate: under mypyc a generated one stays interpreted, and one is run per line.
+
+
+@dataclass(slots=True, init=False)
 class RawLine:
     """A line as submitted, after structural checks; its source type parses the rest."""
 
@@ -65,10 +69,34 @@ class RawLine:
     note: str
     location: Location
     #: where each part came from (for workbook cells), by part name
-    part_locations: dict[str, Location] | None = None
+    part_locations: dict[str, Location] | None
     #: False when reading already found a problem in this line (it is then not computed,
     #: so the user is not told twice about one mistake)
-    valid: bool = True
+    valid: bool
+
+    def __init__(
+        self,
+        id: str,
+        source: str,
+        facility_id: str,
+        material: str | None,
+        quantity: Quantity | None,
+        parameters: dict[str, Quantity],
+        note: str,
+        location: Location,
+        part_locations: dict[str, Location] | None = None,
+        valid: bool = True,
+    ) -> None:
+        self.id = id
+        self.source = source
+        self.facility_id = facility_id
+        self.material = material
+        self.quantity = quantity
+        self.parameters = parameters
+        self.note = note
+        self.location = location
+        self.part_locations = part_locations
+        self.valid = valid
 
     def where_param(self, name: str) -> Location:
         """Where parameter ``name`` of this line is: its own cell in a workbook."""
@@ -95,19 +123,32 @@ class RawLine:
         return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Facility:
     id: str
     name: str
     lines: list[RawLine]
 
+    def __init__(self, id: str, name: str, lines: list[RawLine]) -> None:
+        self.id = id
+        self.name = name
+        self.lines = lines
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Enterprise:
     name: str
-    credit_code: str = ""
-    region: str = ""
-    province: str = ""
+    credit_code: str
+    region: str
+    province: str
+
+    def __init__(
+        self, name: str, credit_code: str = "", region: str = "", province: str = ""
+    ) -> None:
+        self.name = name
+        self.credit_code = credit_code
+        self.region = region
+        self.province = province
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"name": self.name}
@@ -118,10 +159,14 @@ class Enterprise:
         return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Period:
     start: date
     end: date
+
+    def __init__(self, start: date, end: date) -> None:
+        self.start = start
+        self.end = end
 
     @property
     def year(self) -> int:
@@ -133,7 +178,7 @@ class Period:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Submission:
     enterprise: Enterprise
     period: Period
@@ -143,15 +188,31 @@ class Submission:
     #: problems found while reading that did not stop reading (a missing enterprise name,
     #: one bad line); :func:`carbonledger.accounting.engine.calculate` reports them together
     #: with the problems found in each line, so the user sees everything at once
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
+
+    def __init__(
+        self,
+        enterprise: Enterprise,
+        period: Period,
+        methodology: str,
+        options: dict[str, object],
+        facilities: list[Facility],
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.enterprise = enterprise
+        self.period = period
+        self.methodology = methodology
+        self.options = options
+        self.facilities = facilities
+        self.problems = [] if problems is None else problems
 
     def lines(self) -> list[RawLine]:
         return [line for facility in self.facilities for line in facility.lines]
 
 
 #: Keys a line may have besides its material key; the material key depends on the source.
-LINE_KEYS = frozenset({"id", "source", "quantity", "parameters", "note"})
-MATERIAL_KEYS = ("fuel", "material", "technology", "gas", "product")
+LINE_KEYS: Final = frozenset({"id", "source", "quantity", "parameters", "note"})
+MATERIAL_KEYS: Final = ("fuel", "material", "technology", "gas", "product")
 
 
 def parse_json_text(text: str | bytes) -> Any:
@@ -252,35 +313,40 @@ def _parse_period(raw: object, loc: Location, errors: Collector) -> Period | Non
     return Period(start, end)
 
 
-_LINE_FIELDS = LINE_KEYS | frozenset(MATERIAL_KEYS)
+_LINE_FIELDS: Final = LINE_KEYS | frozenset(MATERIAL_KEYS)
 #: builds a named tuple from its fields without the Python-level ``__new__`` the class
 #: generates (a frame per object); used where one is built for every line
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
     """A well-formed quantity without building error locations; None means "check slowly"."""
-    number: Any  # narrowed by the exact type checks below
+    # locals typed object and narrowed by exact type checks (mypyc then uses the str and
+    # dict operations directly)
+    raw: object
+    unit: object
     if type(value) is dict and len(value) <= 2:
-        number = value.get("value")
+        raw = value.get("value")
         unit = value.get("unit", default_unit)
     else:
-        number, unit = value, default_unit
+        raw, unit = value, default_unit
     if type(unit) is not str or not unit:
         return None
-    kind = type(number)
-    if kind is str:
+    number: Decimal
+    if type(raw) is str:
         # the common case, inlined from to_decimal (no call, no error handling): plain
         # decimal text; anything else (separators, junk, NaN) takes the checked path
-        if "," in number:
+        if "," in raw:
             return None
         try:
-            number = Decimal(number)
+            number = Decimal(raw)
         except InvalidOperation:
             return None
-    elif kind is int:
-        number = Decimal(number)
-    elif kind is not Decimal:
+    elif type(raw) is int:
+        number = Decimal(raw)
+    elif type(raw) is Decimal:
+        number = raw
+    else:
         return None
     if not number.is_finite():
         return None
@@ -290,7 +356,7 @@ def _fast_quantity(value: object, default_unit: str | None) -> Quantity | None:
 #: a line's keys in document order -> its material key ("" for none), or None when the
 #: keys are not a well-formed line's (an unknown key, two material keys); filled as seen
 _SHAPES: dict[tuple[str, ...], str | None] = {}
-_SHAPES_MAX = 4096
+_SHAPES_MAX: Final = 4096
 
 
 def _shape(keys: tuple[str, ...]) -> str | None:
@@ -314,8 +380,10 @@ def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
             _SHAPES[keys] = material_key
     if material_key is None:
         return None
-    line_id = raw.get("id")
-    source = raw.get("source")
+    # locals typed object and narrowed by exact type checks (mypyc then uses the str and
+    # dict operations directly)
+    line_id: object = raw.get("id")
+    source: object = raw.get("source")
     if (
         type(line_id) is not str
         or type(source) is not str
@@ -326,26 +394,26 @@ def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
         return None
     material = None
     if material_key:
-        material = raw[material_key]
-        if type(material) is not str or not material.strip():
+        named: object = raw[material_key]
+        if type(named) is not str or not named.strip():
             return None
-        material = material.strip()
+        material = named.strip()
     quantity = None
-    value = raw.get("quantity")
+    value: object = raw.get("quantity")
     if value is not None:
         # _fast_quantity(value, None) inlined for the common {"value": "..", "unit": ".."}
-        number: Any = value.get("value") if type(value) is dict and len(value) == 2 else None
-        if type(number) is str:
-            unit = value.get("unit")
+        number: object = value.get("value") if type(value) is dict and len(value) == 2 else None
+        if type(number) is str and type(value) is dict:
+            unit: object = value.get("unit")
             if type(unit) is not str or not unit or "," in number:
                 return None
             try:
-                number = Decimal(number)
+                decimal = Decimal(number)
             except InvalidOperation:
                 return None
-            if not number.is_finite():
+            if not decimal.is_finite():
                 return None
-            quantity = _new_tuple(Quantity, (number, unit.strip()))
+            quantity = _new_tuple(Quantity, (decimal, unit.strip()))
         else:
             quantity = _fast_quantity(value, None)
             if quantity is None:
@@ -353,16 +421,16 @@ def _fast_line(raw: object, facility_id: str, loc: Location) -> RawLine | None:
     elif "quantity" in raw:
         return None
     parameters: dict[str, Quantity] = {}
-    params = raw.get("parameters")
+    params: object = raw.get("parameters")
     if params is not None:
         if type(params) is not dict:
             return None
-        for name, value in params.items():
-            q = _fast_quantity(value, "fraction")
+        for name, param in params.items():
+            q = _fast_quantity(param, "fraction")
             if q is None:
                 return None
             parameters[name] = q
-    note = raw.get("note", "")
+    note: object = raw.get("note", "")
     if type(note) is not str:
         return None
     return RawLine(

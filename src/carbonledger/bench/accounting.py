@@ -6,7 +6,8 @@ deterministically from a seed. Each is parsed from a Python dict (as the platfor
 over after JSON decoding) and calculated; a second pass also produces the canonical JSON
 and the three digests that get anchored on chain. As a same-run reference the benchmark
 times ``json.loads`` of the same documents, so figures from noisy machines can be compared
-as ratios.
+as ratios. The engine's modules may run compiled (mypyc) or as pure Python: the result
+says which (``compiled``, :data:`carbonledger.accounting.compiled`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from carbonledger.accounting.engine import calculate
@@ -317,6 +319,14 @@ class Round:
 def run(
     n: int = 10_000, rounds: int = 3, seed: int = 2024, progress: Callable[[str], None] = print
 ) -> dict[str, Any]:
+    import carbonledger.accounting
+    from carbonledger.accounting import engine
+
+    compiled = carbonledger.accounting.compiled
+    progress(
+        f"accounting engine: {'compiled (mypyc)' if compiled else 'pure Python'} "
+        f"({Path(engine.__file__ or '').name})"
+    )
     progress(f"generating {n} synthetic submissions (seed {seed})...")
     docs = synthetic_submissions(n, seed)
     lines = sum(len(d["facilities"][0]["lines"]) for d in docs)
@@ -358,6 +368,7 @@ def run(
         )
     medians = {k: statistics.median(x.rate for x in v) for k, v in results.items()}
     return {
+        "compiled": compiled,
         "submissions": n,
         "activity_lines": lines,
         "lines_per_submission": lines / n,

@@ -34,7 +34,8 @@ def bench_accounting(
     m = result["median_per_second"]
     typer.echo(
         f"{result['submissions']} submissions, {result['lines_per_submission']:.1f} "
-        f"activity lines each, median of {result['rounds']} rounds (one core):"
+        f"activity lines each, median of {result['rounds']} rounds (one core), engine "
+        f"{'compiled (mypyc)' if result['compiled'] else 'pure Python'}:"
     )
     typer.echo(f"  calculate                    {m['calculate']:>10,.0f} /s   (target 10,000/s)")
     typer.echo(f"  calculate + canonical digests {m['calculate+digests']:>9,.0f} /s")

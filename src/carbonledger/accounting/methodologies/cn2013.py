@@ -81,7 +81,6 @@ class Ndrc2013(Methodology):
             report.summary["grid_region"] = str(ctx.options.get("grid_region"))
 
 
-@register
 class Power2013(Ndrc2013):
     id = "cn-2013-power"
     industry = "power"
@@ -137,7 +136,9 @@ class Power2013(Ndrc2013):
         ]
 
 
-@register
+register(Power2013)
+
+
 class Grid2013(Ndrc2013):
     id = "cn-2013-grid"
     industry = "grid"
@@ -147,6 +148,9 @@ class Grid2013(Ndrc2013):
 
     def build_sources(self) -> list[SourceType]:
         return [SF6Equipment(), TransmissionLoss()]
+
+
+register(Grid2013)
 
 
 STEEL_MATERIALS = (
@@ -161,7 +165,6 @@ STEEL_MATERIALS = (
 )
 
 
-@register
 class Steel2013(Ndrc2013):
     id = "cn-2013-steel"
     industry = "steel"
@@ -206,7 +209,9 @@ class Steel2013(Ndrc2013):
         ]
 
 
-@register
+register(Steel2013)
+
+
 class Chemicals2013(Ndrc2013):
     id = "cn-2013-chemicals"
     industry = "chemicals"
@@ -244,7 +249,7 @@ class Chemicals2013(Ndrc2013):
                         "N2O生成因子",
                         default="adipic_acid.ef",
                     ),
-                    *N2OProduction.params[1:],
+                    *N2OProduction().params[1:],
                 ),
             ),
             CO2Recovered(),
@@ -252,7 +257,9 @@ class Chemicals2013(Ndrc2013):
         ]
 
 
-@register
+register(Chemicals2013)
+
+
 class Aluminium2013(Ndrc2013):
     id = "cn-2013-aluminium"
     industry = "aluminium"
@@ -288,7 +295,9 @@ class Aluminium2013(Ndrc2013):
         ]
 
 
-@register
+register(Aluminium2013)
+
+
 class Magnesium2013(Ndrc2013):
     id = "cn-2013-magnesium"
     industry = "magnesium"
@@ -331,10 +340,12 @@ class Magnesium2013(Ndrc2013):
         ]
 
 
+register(Magnesium2013)
+
+
 GLASS_CARBONATES = ("CaCO3", "CaMg(CO3)2", "Na2CO3", "MgCO3", "CaFe(CO3)2", "FeCO3", "MnCO3")
 
 
-@register
 class Glass2013(Ndrc2013):
     id = "cn-2013-glass"
     industry = "glass"
@@ -361,7 +372,7 @@ class Glass2013(Ndrc2013):
                         constant=ONE,
                         constant_note="quantity given as pure carbonate",
                     ),
-                    *CarbonateUse.params[1:],
+                    *CarbonateUse().params[1:],
                 ),
             ),
             CarbonMass(
@@ -387,7 +398,9 @@ class Glass2013(Ndrc2013):
         ]
 
 
-@register
+register(Glass2013)
+
+
 class Cement2013(Ndrc2013):
     id = "cn-2013-cement"
     industry = "cement"
@@ -399,7 +412,9 @@ class Cement2013(Ndrc2013):
         return [FuelCombustion(), Clinker(), OrganicCarbon(), *energy_sources()]
 
 
-@register
+register(Cement2013)
+
+
 class Ceramics2013(Ndrc2013):
     id = "cn-2013-ceramics"
     industry = "ceramics"
@@ -412,7 +427,9 @@ class Ceramics2013(Ndrc2013):
         return [FuelCombustion(), CeramicRawMaterial(), *energy_sources()]
 
 
-@register
+register(Ceramics2013)
+
+
 class Aviation2013(Ndrc2013):
     id = "cn-2013-aviation"
     industry = "aviation"
@@ -423,3 +440,6 @@ class Aviation2013(Ndrc2013):
 
     def build_sources(self) -> list[SourceType]:
         return [FuelCombustion(), *energy_sources()]
+
+
+register(Aviation2013)

@@ -52,7 +52,7 @@ class IpccCombustion(FuelCombustion):
     """E_gas = FC × NCV × EF_gas; NCV [GJ per activity unit], EF [kg gas/TJ] → t gas."""
 
     name = "stationary_combustion"
-    material_template = "fuel.{material}.ef_co2"
+    material_template: str | None = "fuel.{material}.ef_co2"
     formula = "E_gas = FC × NCV × EF_gas"
     params: tuple[Param, ...] = (
         Param(
@@ -277,8 +277,8 @@ class DirectGas(SourceType):
     category = "process"
     label_en = "process emissions (mass of gas)"
     label_zh = "工业过程排放(气体质量)"
-    material_key = "gas"
-    quantity_unit = None
+    material_key: str | None = "gas"
+    quantity_unit: str | None = None
     quantity_symbol = "m"
     quantity_label_en = "mass of gas released"
     quantity_label_zh = "排放量"
@@ -325,7 +325,7 @@ class GhgElectricity(SourceType):
     category = "purchased_electricity"
     label_en = "purchased electricity"
     label_zh = "外购电力"
-    quantity_unit = "MWh"
+    quantity_unit: str | None = "MWh"
     quantity_label_en = "electricity purchased"
     quantity_label_zh = "外购电量"
     formula = "E = AD × EF"
@@ -370,7 +370,6 @@ class GhgElectricity(SourceType):
 ELECTRICITY_YEARS = (2021, 2022, 2023)
 
 
-@register
 class GhgProtocolCorporate(Methodology):
     id = "ghg-protocol-corporate"
     version = 1
@@ -506,3 +505,6 @@ class GhgProtocolCorporate(Methodology):
         report.summary["scope2_market"] = scopes["2-market"]
         report.summary["scope2_method"] = str(ctx.options.get("scope2_method", "location"))
         report.summary["biogenic_co2"] = biogenic
+
+
+register(GhgProtocolCorporate)

@@ -27,6 +27,7 @@ from carbonledger.accounting.numbers import CONTEXT, ONE, ZERO
 from carbonledger.accounting.report import Report
 from carbonledger.accounting.sources import (
     C_TO_CO2,
+    FUEL_COMBUSTION_PARAMS,
     Electricity,
     FuelCombustion,
     Param,
@@ -62,7 +63,7 @@ GRID_BY_YEAR = (
 
 class MeeFuelCombustion(FuelCombustion):
     params: tuple[Param, ...] = (
-        *FuelCombustion.params,
+        *FUEL_COMBUSTION_PARAMS,
         fraction(
             "carbon_content_ar",
             "C_ar",
@@ -250,7 +251,6 @@ class MeeFuelCombustion(FuelCombustion):
         return Term("C_ar", value, "fraction", "measured (C_ad × (1−M_ar)/(1−M_ad))")
 
 
-@register
 class MeePower(Methodology):
     id = "cn-mee-power"
     version = 1
@@ -297,3 +297,6 @@ class MeePower(Methodology):
             report.summary["power_supply_intensity_tco2_per_mwh"] = CONTEXT.divide(
                 report.total, supplied[0]
             )
+
+
+register(MeePower)
