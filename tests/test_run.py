@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from carbonledger.cli import app
 from carbonledger.devtools.anvil import rpc
 
 
-def test_run_starts_the_system_and_a_second_run_finds_it_again(tmp_path: Path) -> None:
+def test_run_starts_the_system_and_a_second_run_finds_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as make run does: the default directory, relative to where it is started
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    first = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check", "--port", "0"])
+    first = runner.invoke(app, ["run", "--check", "--port", "0"])
+    tmp_path = tmp_path / "var" / "run"
     assert first.exit_code == 0, first.output
     assert "cn-2013-cement@1" in first.output
     assert "REST API:  http://127.0.0.1:" in first.output
@@ -27,7 +33,7 @@ def test_run_starts_the_system_and_a_second_run_finds_it_again(tmp_path: Path) -
     assert "stopped: node1" in first.output
     assert all(entry["pid"] is None for entry in manifest["nodes"] + manifest["nats"])
 
-    second = runner.invoke(app, ["run", "--dir", str(tmp_path), "--check", "--port", "0"])
+    second = runner.invoke(app, ["run", "--dir", "var/run", "--check", "--port", "0"])
     assert second.exit_code == 0, second.output
     # the same chain restarted with its data: same contracts, not a second deployment
     assert json.loads((tmp_path / "addresses.json").read_text()) == book

@@ -98,6 +98,11 @@ class Devnet:
 
     directory: Path
 
+    def __post_init__(self) -> None:
+        # absolute: each NATS server and node runs in its own subdirectory, and is given
+        # its configuration by path (a relative one would not be found from there)
+        self.directory = Path(self.directory).resolve()
+
     @property
     def manifest_path(self) -> Path:
         return self.directory / "devnet.json"
