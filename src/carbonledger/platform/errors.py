@@ -127,18 +127,9 @@ def engine_entry(problem: EngineProblem, field: str) -> dict[str, Any]:
     """An accounting-engine problem as an ``errors[]`` entry: its code as ``type``, the
     values its sentence states as ``params``, and the sentence (and hint) in English
     (``message``) and in Chinese (``message_zh``), so the UI shows the user's language."""
-    entry: dict[str, Any] = {
-        "field": field,
-        "type": problem.code,
-        "message": problem.message,
-        "message_zh": problem.message_zh,
-    }
-    if problem.params:
-        entry["params"] = dict(problem.params)
-    if problem.hint_code:
-        entry["hint"] = problem.hint
-        entry["hint_zh"] = problem.hint_zh
-    return entry
+    described = problem.as_dict()
+    del described["location"]  # the entry names the request's field instead
+    return {"field": field, "type": described.pop("code"), **described}
 
 
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
