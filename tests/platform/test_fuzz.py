@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from platform_testing import ChainEnv, running_platform
+from schemathesis.python.asgi import shutdown_lifespans
 
 EXAMPLES = int(os.environ.get("CARBONLEDGER_FUZZ_EXAMPLES", "12"))
 
@@ -32,29 +33,35 @@ def test_no_input_gives_a_server_error(chain_env: ChainEnv, tmp_path: Path) -> N
             schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
             failures: list[str] = []
             operations = 0
-            for result in schema.get_all_operations():
-                operation = result.ok()
-                operations += 1
+            try:
+                for result in schema.get_all_operations():
+                    operation = result.ok()
+                    operations += 1
 
-                @settings(
-                    max_examples=EXAMPLES,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    suppress_health_check=list(HealthCheck),
-                )
-                @given(case=operation.as_strategy())
-                def call(case: schemathesis.Case) -> None:
-                    for who, headers in identities.items():
-                        response = case.call(headers=headers)
-                        if response.status_code >= 500:
-                            failures.append(
-                                f"{case.method} {case.formatted_path} as {who}: "
-                                f"{response.status_code} {response.text[:200]}\n"
-                                f"  {case.as_curl_command()}"
-                            )
+                    @settings(
+                        max_examples=EXAMPLES,
+                        deadline=None,
+                        database=None,
+                        derandomize=True,
+                        suppress_health_check=list(HealthCheck),
+                    )
+                    @given(case=operation.as_strategy())
+                    def call(case: schemathesis.Case) -> None:
+                        for who, headers in identities.items():
+                            response = case.call(headers=headers)
+                            if response.status_code >= 500:
+                                failures.append(
+                                    f"{case.method} {case.formatted_path} as {who}: "
+                                    f"{response.status_code} {response.text[:200]}\n"
+                                    f"  {case.as_curl_command()}"
+                                )
 
-                call()
+                    call()
+            finally:
+                # schemathesis opens the app's lifespan once and keeps it open for the
+                # rest of the process: closed here, or this platform would run on into
+                # the later tests (and their databases)
+                shutdown_lifespans()
             assert operations >= 10
             assert not failures, "\n".join(failures[:20])
     finally:

@@ -303,19 +303,21 @@ export function auctionRow(page: Page, id: number) {
 
 /**
  * Choose an option of a select by its label and the option's text (typed first into a
- * searchable one). On a loaded machine a click can land while a dialog is still zooming in
- * and be lost: the select is opened again until the option shows.
+ * searchable one). On a loaded machine a click can land while a dialog is still zooming in,
+ * or the dropdown can re-render under the pointer, and be lost: the select is opened and the
+ * option clicked again until the select shows the choice.
  */
 export async function choose(page: Page, label: string, text: string, search = false) {
   const box = page.getByRole("combobox", { name: label, exact: true });
+  const select = page.locator(".ant-select").filter({ has: box });
   const option = page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: text }).first();
   await expect(async () => {
     // a chosen value lies over the search input
     if (!(await option.isVisible())) await box.click({ force: true, timeout: 5_000 });
     if (search) await box.fill(text, { timeout: 5_000 });
-    await expect(option).toBeVisible({ timeout: 5_000 });
+    await option.click({ timeout: 5_000 });
+    await expect(select.locator(".ant-select-selection-item")).toContainText(text, { timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
-  await option.click();
 }
 
 /** The number in the last confirmation message ("Auction #12 is open" → 12). */
