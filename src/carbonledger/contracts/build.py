@@ -108,7 +108,10 @@ def compile_suite(source_dir: Path = SOURCE_DIR, use_cache: bool = True) -> dict
     if use_cache:
         cache.mkdir(parents=True, exist_ok=True)
         for name, art in suite.items():
-            (cache / f"{name}.json").write_text(art.to_json())
+            # written aside and renamed: another process may be reading the cache
+            part = cache / f"{name}.json.{os.getpid()}"
+            part.write_text(art.to_json())
+            os.replace(part, cache / f"{name}.json")
     return suite
 
 

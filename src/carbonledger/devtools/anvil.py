@@ -11,6 +11,8 @@ state cache grows without bound unless ``--cache-path`` points somewhere disposa
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -48,31 +50,58 @@ def binary_path() -> Path:
     return ANVIL_DIR / "node_modules" / "@foundry-rs" / package / "bin" / "anvil"
 
 
+#: written into node_modules once an install has finished (npm ci removes node_modules
+#: first, so a half-done install never shows it); holds the lock file's digest
+_STAMP = ".carbonledger-installed"
+
+
+def _lock_digest() -> str:
+    return hashlib.sha256((ANVIL_DIR / "package-lock.json").read_bytes()).hexdigest()
+
+
+def _installed(binary: Path, digest: str) -> bool:
+    stamp = ANVIL_DIR / "node_modules" / _STAMP
+    try:
+        return binary.exists() and stamp.read_text() == digest
+    except OSError:
+        return False
+
+
 def ensure_installed() -> Path:
-    """Return the anvil binary, installing the pinned npm package first if needed."""
+    """Return the anvil binary, installing the pinned npm package first if needed.
+
+    Several processes may ask at once (make test's lanes): one installs under a file lock
+    while the others wait, and none runs a binary that is still being written.
+    """
     binary = binary_path()
-    if binary.exists():
+    digest = _lock_digest()
+    if _installed(binary, digest):
         return binary
     npm = shutil.which("npm")
     if npm is None:
         raise AnvilError("npm is needed to install anvil (npm package @foundry-rs/anvil)")
-    flags = ["--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-    proc = subprocess.run(
-        [npm, "ci", *flags], cwd=ANVIL_DIR, capture_output=True, text=True, check=False
-    )
-    if proc.returncode != 0:
-        # npm >= 11 refuses `ci` when a registry mirror lacks the other platforms'
-        # optional packages named by the lock; `install --no-save` still installs the
-        # locked version of this platform's package and checks its integrity.
+    with open(ANVIL_DIR / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _installed(binary, digest):
+            return binary
+        flags = ["--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
         proc = subprocess.run(
-            [npm, "install", "--no-save", *flags],
-            cwd=ANVIL_DIR,
-            capture_output=True,
-            text=True,
-            check=False,
+            [npm, "ci", *flags], cwd=ANVIL_DIR, capture_output=True, text=True, check=False
         )
-    if proc.returncode != 0 or not binary.exists():
-        raise AnvilError(f"npm ci in {ANVIL_DIR} failed:\n{proc.stdout}\n{proc.stderr}")
+        if proc.returncode != 0:
+            # npm >= 11 refuses `ci` when a registry mirror lacks the other platforms'
+            # optional packages named by the lock; `install --no-save` still installs the
+            # locked version of this platform's package and checks its integrity.
+            proc = subprocess.run(
+                [npm, "install", "--no-save", *flags],
+                cwd=ANVIL_DIR,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        if proc.returncode != 0 or not binary.exists():
+            raise AnvilError(f"npm ci in {ANVIL_DIR} failed:\n{proc.stdout}\n{proc.stderr}")
+        (ANVIL_DIR / "node_modules" / _STAMP).write_text(digest)
     return binary
 
 
